@@ -1,0 +1,197 @@
+// Package app is the composition root: it opens the store, builds the
+// services and the HTTP server, and runs each subcommand. One file per
+// subcommand.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"nashra.dev/nashra/internal/config"
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/demo"
+	"nashra.dev/nashra/internal/settings"
+	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/web"
+	"nashra.dev/nashra/internal/web/admin"
+	"nashra.dev/nashra/internal/web/site"
+	defaulttheme "nashra.dev/nashra/themes/default"
+)
+
+// Serve runs the site until ctx ends (SIGINT or SIGTERM), then shuts down in
+// order: stop accepting, finish requests in flight, close the database.
+func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := NewLogger(out, cfg.JSONLogs)
+	db, err := openSite(ctx, cfg.Site, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	cs := content.New(db, time.Now)
+	ss := staff.New(db, time.Now)
+	set := settings.New(db)
+	uploads := filepath.Join(cfg.Data, "uploads")
+	if cfg.Demo {
+		res, err := demo.Load(ctx, demo.Services{Content: cs, Staff: ss, Settings: set},
+			demo.Options{Fixtures: cfg.Fixtures, UploadsDir: uploads, Log: log})
+		if err != nil {
+			return fmt.Errorf("load demo content: %w", err)
+		}
+		if res.Posts > 0 {
+			log.Info("demo content loaded", "posts", res.Posts, "sample", res.SampleSlug)
+		}
+	}
+
+	srv, err := newServer(ctx, cfg, db, cs, ss, set, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	fmt.Fprintf(out, "Nashra is running at %s/\n", cfg.URL)
+	if owner, err := ss.HasOwner(ctx); err == nil && !owner {
+		tok, err := ss.NewSetupToken(ctx, 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Create the owner account (link valid once, for 24 hours): %s/admin/setup?token=%s\n", cfg.URL, tok)
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openSite opens and migrates the site's database.
+func openSite(ctx context.Context, sc config.Site, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, sc.DBURL())
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "dialect", db.Dialect(), "applied", strings.Join(applied, ", "))
+	}
+	return db, nil
+}
+
+// newServer wires the HTTP side: the public site behind the page cache, the
+// admin, health and metrics, all behind security headers and CSRF checks.
+func newServer(ctx context.Context, cfg config.Server, db *store.DB, cs *content.Service, ss *staff.Service,
+	set *settings.Service, log *slog.Logger) (*http.Server, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := web.NewMetrics(reg)
+
+	sh, err := site.New(ctx, cs, set, site.Options{BaseURL: cfg.URL, Theme: defaulttheme.FS,
+		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	cache := web.NewCache(int64(cfg.CacheMB)<<20, metrics.CacheHit.Inc, metrics.CacheMiss.Inc)
+	db.Subscribe(func(topic string) {
+		// Reload first, then flush: a page rendered after the flush must see the new state.
+		if err := sh.Reload(context.WithoutCancel(ctx)); err != nil {
+			log.Error("reload site state", "err", err)
+		}
+		cache.Flush()
+	})
+	go db.Listen(ctx, log)
+
+	siteMux := http.NewServeMux()
+	sh.Routes(siteMux)
+	mux := http.NewServeMux()
+	mux.Handle("/", cache.Middleware(siteMux))
+	(&admin.Setup{Staff: ss, Log: log}).Routes(mux)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", health(db))
+	mux.Handle("GET /uploads/", http.StripPrefix("/uploads/", uploadsHandler(filepath.Join(cfg.Data, "uploads"))))
+
+	var h http.Handler = mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = metrics.Middleware(h)
+	h = web.SecurityHeaders(h)
+	h = web.Recover(func(r *http.Request, v any) { log.Error("panic", "path", r.URL.Path, "panic", v) })(h)
+	return &http.Server{
+		Addr: cfg.Addr, Handler: h,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second,
+		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}, nil
+}
+
+func health(db *store.DB) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := db.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, `{"status":"unavailable","database":%q}`+"\n", string(db.Dialect()))
+			return
+		}
+		fmt.Fprintf(w, `{"status":"ok","database":%q}`+"\n", string(db.Dialect()))
+	}
+}
+
+// uploadsHandler serves files under dir, never directory listings.
+func uploadsHandler(dir string) http.Handler {
+	fs := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))); err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fs.ServeHTTP(w, r)
+	})
+}
+
+// NewLogger makes the process's structured logger.
+func NewLogger(out io.Writer, json bool) *slog.Logger {
+	if json {
+		return slog.New(slog.NewJSONHandler(out, nil))
+	}
+	return slog.New(slog.NewTextHandler(out, nil))
+}
+

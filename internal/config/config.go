@@ -1,0 +1,103 @@
+// Package config holds Nashra's configuration: defaults, then NASHRA_*
+// environment variables, then flags (kong applies them in that order). The
+// structs are passed down explicitly; nothing reads configuration globally.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"nashra.dev/nashra/internal/store"
+)
+
+// Site says where a site's data lives. Every subcommand that touches a site
+// embeds it.
+type Site struct {
+	Data string `name:"data" env:"NASHRA_DATA" default:"./nashra-data" help:"Folder for the SQLite database, uploads, outbox and theme overrides."`
+	DB   string `name:"db" env:"NASHRA_DB" help:"Database: a postgres:// URL selects PostgreSQL; empty means the SQLite file DATA/nashra.db."`
+}
+
+// Server configures 'nashra serve'.
+type Server struct {
+	Site
+	Addr     string `name:"addr" env:"NASHRA_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
+	URL      string `name:"url" env:"NASHRA_URL" help:"Public base URL of the site (default http://ADDR)."`
+	Demo     bool   `name:"demo" env:"NASHRA_DEMO" help:"Load demo content (Arabic and English articles) into an empty site."`
+	SMTP     string `name:"smtp" env:"NASHRA_SMTP" help:"SMTP URL for outgoing mail; empty writes mail to DATA/outbox."`
+	CacheMB  int    `name:"cache-mb" env:"NASHRA_CACHE_MB" default:"64" help:"Memory for cached pages, in MB; 0 turns the page cache off."`
+	Fixtures string `name:"fixtures" env:"NASHRA_FIXTURES" default:"../shared/fixtures" help:"Fixtures folder the demo reads the sample article from."`
+	JSONLogs bool   `name:"json-logs" env:"NASHRA_JSON_LOGS" help:"Write logs as JSON lines instead of text."`
+}
+
+// DBURL is the database to open: the --db value, or the SQLite file in Data.
+func (s Site) DBURL() string {
+	if s.DB != "" {
+		return s.DB
+	}
+	return filepath.Join(s.Data, "nashra.db")
+}
+
+// Validate checks the site settings and makes sure the data folder exists and
+// is writable, so that a mistake is one clear line at start, not a failure
+// deep inside a request.
+func (s Site) Validate() error {
+	if s.DB != "" {
+		if strings.Contains(s.DB, "://") && !store.IsPostgresURL(s.DB) {
+			return fmt.Errorf("--db %q: use a postgres:// URL, or leave it empty for SQLite", store.Redact(s.DB))
+		}
+		if store.IsPostgresURL(s.DB) {
+			u, err := url.Parse(s.DB)
+			if err != nil || u.Host == "" {
+				return fmt.Errorf("--db: %q is not a valid PostgreSQL URL (postgres://user@host:5432/database)", store.Redact(s.DB))
+			}
+		}
+	}
+	if s.Data == "" {
+		return errors.New("--data: a data folder is required")
+	}
+	if err := os.MkdirAll(s.Data, 0o750); err != nil {
+		return fmt.Errorf("data folder %s cannot be created: %w", s.Data, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(s.Data, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("data folder %s is not writable: %w", s.Data, unwrapPath(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
+// Validate checks the server settings.
+func (c *Server) Validate() error {
+	if err := c.Site.Validate(); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: expected host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.URL == "" {
+		c.URL = "http://" + c.Addr
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--url %q: expected an http(s) URL such as https://news.example", c.URL)
+	}
+	c.URL = strings.TrimRight(c.URL, "/")
+	if c.CacheMB < 0 {
+		return errors.New("--cache-mb must be 0 or more")
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

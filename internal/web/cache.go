@@ -1,0 +1,288 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"hash/crc32"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Cache keeps whole rendered responses in memory, ready to write: the body,
+// a gzipped copy, and the header values, so that a hit costs one map lookup
+// and one write. Any change notice empties it (Flush): on a news site writes
+// are rare next to reads, and a full flush can never leave a stale page.
+type Cache struct {
+	mu       sync.RWMutex
+	entries  map[string]*entry
+	size     int64
+	maxBytes int64
+	gen      atomic.Uint64
+	hits     func()
+	misses   func()
+}
+
+type entry struct {
+	status       int
+	ctype        []string
+	etag         []string
+	lastModified []string
+	location     []string
+	cacheControl []string
+	length       []string
+	gzLength     []string
+	body         []byte
+	gz           []byte
+	compressible bool
+	modTime      time.Time
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// NewCache returns a cache holding at most maxBytes of bodies; 0 disables it.
+// onHit and onMiss feed metrics.
+func NewCache(maxBytes int64, onHit, onMiss func()) *Cache {
+	if onHit == nil {
+		onHit = func() {}
+	}
+	if onMiss == nil {
+		onMiss = func() {}
+	}
+	return &Cache{entries: map[string]*entry{}, maxBytes: maxBytes, hits: onHit, misses: onMiss}
+}
+
+// Flush drops every entry. Renders already under way when it is called are
+// not stored (their generation is stale).
+func (c *Cache) Flush() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	clear(c.entries)
+	c.size = 0
+	c.mu.Unlock()
+}
+
+// Len reports the number of cached pages.
+func (c *Cache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.entries)
+}
+
+// cacheable statuses: successful pages and permanent answers. 404s are not
+// kept, so that scanning for random URLs cannot fill the cache.
+func cacheable(status int) bool {
+	return status == http.StatusOK || status == http.StatusMovedPermanently || status == http.StatusGone
+}
+
+// Middleware serves GET and HEAD requests without a query string from the
+// cache, filling it from next on a miss. Every response gets an ETag and
+// Content-Length, answers conditional requests with 304, and is gzipped for
+// clients that accept it. Handlers opt out of caching with "Cache-Control:
+// no-store" or private.
+func (c *Cache) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.URL.Path
+		useCache := c.maxBytes > 0 && r.URL.RawQuery == ""
+		if useCache {
+			c.mu.RLock()
+			e := c.entries[key]
+			c.mu.RUnlock()
+			if e != nil {
+				c.hits()
+				e.write(w, r)
+				return
+			}
+			c.misses()
+		}
+		gen := c.gen.Load()
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		e := rec.entry()
+		if e == nil { // the handler streamed or hijacked: nothing to do
+			return
+		}
+		cc := rec.header.Get("Cache-Control")
+		if useCache && cacheable(e.status) && !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private") {
+			e.compress(gzip.DefaultCompression)
+			c.put(key, e, gen)
+		} else if acceptsGzip(r) {
+			e.compress(gzip.BestSpeed)
+		}
+		for k, v := range rec.header {
+			if _, set := w.Header()[k]; !set {
+				w.Header()[k] = v
+			}
+		}
+		e.write(w, r)
+	})
+}
+
+func (c *Cache) put(key string, e *entry, gen uint64) {
+	n := int64(len(e.body) + len(e.gz) + len(key) + 256)
+	if n > c.maxBytes/8 {
+		return // one page must not evict everything
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	if c.size+n > c.maxBytes {
+		clear(c.entries) // simple and safe; hot pages refill at once
+		c.size = 0
+	}
+	if old := c.entries[key]; old != nil {
+		c.size -= int64(len(old.body) + len(old.gz) + len(key) + 256)
+	}
+	c.entries[key] = e
+	c.size += n
+}
+
+// write sends a prepared entry, or 304 when the client's copy is current.
+func (e *entry) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	if e.etag != nil {
+		h["Etag"] = e.etag
+	}
+	if e.lastModified != nil {
+		h["Last-Modified"] = e.lastModified
+	}
+	if e.cacheControl != nil {
+		h["Cache-Control"] = e.cacheControl
+	}
+	if e.location != nil {
+		h["Location"] = e.location
+	}
+	h["Vary"] = varyAE
+	if notModified(r, e) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = e.ctype
+	body, length := e.body, e.length
+	if e.gz != nil && acceptsGzip(r) {
+		h["Content-Encoding"] = gzipValue
+		body, length = e.gz, e.gzLength
+	}
+	h["Content-Length"] = length
+	w.WriteHeader(e.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+var (
+	varyAE    = []string{"Accept-Encoding"}
+	gzipValue = []string{"gzip"}
+)
+
+func notModified(r *http.Request, e *entry) bool {
+	if e.status != http.StatusOK {
+		return false
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return e.etag != nil && etagMatch(inm, e.etag[0])
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !e.modTime.IsZero() {
+		t, err := http.ParseTime(ims)
+		return err == nil && !e.modTime.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+func etagMatch(header, etag string) bool {
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		for _, part := range strings.Split(v, ",") {
+			name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.EqualFold(strings.TrimSpace(name), "gzip") && !strings.Contains(strings.ReplaceAll(q, " ", ""), "q=0") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// recorder buffers a handler's response so it can be measured, tagged and kept.
+type recorder struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	buf         bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if !r.wroteHeader {
+		r.status, r.wroteHeader = code, true
+	}
+}
+func (r *recorder) Write(p []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.buf.Write(p)
+}
+
+func (r *recorder) entry() *entry {
+	body := r.buf.Bytes()
+	e := &entry{status: r.status, body: body, length: []string{strconv.Itoa(len(body))}}
+	ct := r.header.Get("Content-Type")
+	if ct == "" && len(body) > 0 {
+		ct = http.DetectContentType(body)
+	}
+	if ct != "" {
+		e.ctype = []string{ct}
+	}
+	if v := r.header.Get("Location"); v != "" {
+		e.location = []string{v}
+	}
+	if v := r.header.Get("Cache-Control"); v != "" {
+		e.cacheControl = []string{v}
+	}
+	if v := r.header.Get("Last-Modified"); v != "" {
+		e.lastModified = []string{v}
+		e.modTime, _ = http.ParseTime(v)
+	}
+	if len(body) > 0 {
+		e.etag = []string{`"` + strconv.FormatUint(uint64(crc32.Checksum(body, crcTable)), 36) + "-" + strconv.Itoa(len(body)) + `"`}
+	}
+	for _, k := range []string{"Content-Type", "Location", "Cache-Control", "Last-Modified", "Content-Length", "Etag"} {
+		r.header.Del(k)
+	}
+	e.compressible = len(body) >= 1024 && compressible(ct)
+	return e
+}
+
+// compress prepares the gzipped body: once, thoroughly, for a page that will
+// be cached; on the fly, quickly, for one that will not.
+func (e *entry) compress(level int) {
+	if !e.compressible || e.gz != nil {
+		return
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, level)
+	_, _ = zw.Write(e.body)
+	_ = zw.Close()
+	e.gz = gz.Bytes()
+	e.gzLength = []string{strconv.Itoa(len(e.gz))}
+}
+
+func compressible(ct string) bool {
+	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "xml") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the HTTP figures exported at /metrics.
+type Metrics struct {
+	requests  *prometheus.CounterVec
+	duration  prometheus.Histogram
+	CacheHit  prometheus.Counter
+	CacheMiss prometheus.Counter
+}
+
+// NewMetrics registers the HTTP metrics on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nashra_http_requests_total", Help: "HTTP requests by status code.",
+		}, []string{"code"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "nashra_http_request_duration_seconds", Help: "Time to answer HTTP requests.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}),
+		CacheHit:  prometheus.NewCounter(prometheus.CounterOpts{Name: "nashra_page_cache_hits_total", Help: "Pages served from the page cache."}),
+		CacheMiss: prometheus.NewCounter(prometheus.CounterOpts{Name: "nashra_page_cache_misses_total", Help: "Pages rendered because they were not cached."}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.CacheHit, m.CacheMiss)
+	return m
+}
+
+// Middleware counts requests by status and times them.
+func (m *Metrics) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		m.duration.Observe(time.Since(start).Seconds())
+		m.requests.WithLabelValues(strconv.Itoa(sw.status)).Inc()
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

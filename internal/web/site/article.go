@@ -1,0 +1,139 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"nashra.dev/nashra/internal/content"
+)
+
+// catchAll serves what the fixed routes do not: date archives (/2025/,
+// /2025/03/, /2025/03/28/), posts and pages by slug (/slug/), and 404s.
+func (h *Handler) catchAll(w http.ResponseWriter, r *http.Request) {
+	raw := strings.Trim(r.URL.Path, "/")
+	if raw == "" || strings.Contains(raw, "//") {
+		h.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	parts := strings.Split(raw, "/")
+	if len(parts) == 1 && strings.HasPrefix(raw, "sitemap-") && strings.HasSuffix(r.URL.Path, ".xml") {
+		h.sitemapPart(w, r, strings.TrimPrefix(raw, "sitemap-"))
+		return
+	}
+	if isYear(parts[0]) {
+		h.dateArchive(w, r, parts)
+		return
+	}
+	if len(parts) != 1 {
+		h.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	if !strings.HasSuffix(r.URL.Path, "/") {
+		// Canonical post addresses end in a slash, as WordPress's do.
+		http.Redirect(w, r, r.URL.EscapedPath()+"/", http.StatusMovedPermanently)
+		return
+	}
+	h.article(w, r, parts[0])
+}
+
+func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
+	ctx := r.Context()
+	p, err := h.content.Lookup(ctx, strings.ToLower(slug))
+	var moved *content.Moved
+	if errors.As(err, &moved) {
+		w.Header().Set("Location", "/"+url.PathEscape(moved.Slug)+"/")
+		w.WriteHeader(http.StatusMovedPermanently)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.Slug != slug { // a differently-cased address: send readers to the one true URL
+		http.Redirect(w, r, PostPath(p), http.StatusMovedPermanently)
+		return
+	}
+	editions, err := h.content.Editions(ctx, p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var related []content.Post
+	if p.Type == content.TypePost {
+		if related, err = h.content.Related(ctx, p, 4); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	st := h.cur.Load()
+	pg := &page{
+		Lang: p.Lang, Dir: p.Dir, Post: p, Editions: editions, Related: related,
+		Title:       firstNonEmpty(p.SEOTitle, p.Title) + " — " + st.site.Title,
+		Description: firstNonEmpty(p.SEODescription, p.Standfirst),
+		Canonical:   firstNonEmpty(p.CanonicalURL, h.base+PostPath(p)),
+	}
+	if len(editions) > 0 {
+		pg.Alternates = append(pg.Alternates, alternate{Lang: p.Lang, URL: h.base + PostPath(p)})
+		for _, e := range editions {
+			pg.Alternates = append(pg.Alternates, alternate{Lang: e.Lang, URL: h.base + PostPath(&e)})
+		}
+	}
+	pg.Crumbs = []crumb{{Name: tr(p.Lang, "home"), URL: "/"}}
+	if c := p.Category(); c != nil {
+		for _, a := range content.Ancestors(st.categories, c) {
+			pg.Crumbs = append(pg.Crumbs, crumb{Name: a.Name, URL: CategoryPath(&a)})
+		}
+		pg.Crumbs = append(pg.Crumbs, crumb{Name: c.Name, URL: CategoryPath(c)})
+	}
+	pg.Crumbs = append(pg.Crumbs, crumb{Name: p.Title})
+	pg.OG = h.articleOG(p)
+	pg.JSONLD = h.articleJSONLD(p)
+	w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
+	h.render(w, r, http.StatusOK, "article", pg)
+}
+
+func isYear(s string) bool {
+	return len(s) == 4 && s[0] >= '1' && s[0] <= '9' && isDigits(s)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func dirOf(lang string) string {
+	if strings.HasPrefix(lang, "ar") || strings.HasPrefix(lang, "fa") || strings.HasPrefix(lang, "he") || strings.HasPrefix(lang, "ur") {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// dayBounds returns the start of a day, month or year in loc and the start of the next one.
+func dayBounds(y, m, d int, loc *time.Location) (time.Time, time.Time) {
+	switch {
+	case m == 0:
+		from := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		return from, from.AddDate(1, 0, 0)
+	case d == 0:
+		from := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
+		return from, from.AddDate(0, 1, 0)
+	}
+	from := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, 0, 1)
+}

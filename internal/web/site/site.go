@@ -1,0 +1,196 @@
+// Package site serves the public site: home, articles, archives, feeds,
+// sitemaps and the theme's static files.
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/settings"
+)
+
+// Options configure the public site.
+type Options struct {
+	BaseURL  string // e.g. https://news.example, without a trailing slash
+	Theme    fs.FS  // the default theme (templates/ and static/)
+	ThemeDir string // DATA/theme: files here override the theme's
+	Log      *slog.Logger
+}
+
+// Handler is the public site.
+type Handler struct {
+	content  *content.Service
+	settings *settings.Service
+	base     string
+	log      *slog.Logger
+	theme    *theme
+	cur      atomic.Pointer[state]
+}
+
+// state is what every page needs that changes only with settings or
+// categories; it is reloaded on change notices rather than per request.
+type state struct {
+	site       settings.Site
+	categories []content.Category
+	loc        *time.Location
+}
+
+// New loads the theme (failing on any template error) and site state.
+func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
+	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.cur.Store(&state{site: settings.Defaults(), loc: time.UTC})
+	th, err := loadTheme(opt.Theme, opt.ThemeDir, h.funcs())
+	if err != nil {
+		return nil, err
+	}
+	h.theme = th
+	return h, h.Reload(ctx)
+}
+
+// Reload re-reads settings and categories; call it on change notices.
+func (h *Handler) Reload(ctx context.Context) error {
+	site, err := h.settings.Site(ctx)
+	if err != nil {
+		return err
+	}
+	cats, err := h.content.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	h.cur.Store(&state{site: site, categories: cats, loc: loc})
+	return nil
+}
+
+func (h *Handler) site() settings.Site { return h.cur.Load().site }
+
+// Routes registers the public paths on mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /page/{n}/{$}", h.home)
+	mux.HandleFunc("GET /category/{slug}/{$}", h.category)
+	mux.HandleFunc("GET /category/{slug}/page/{n}/{$}", h.category)
+	mux.HandleFunc("GET /tag/{slug}/{$}", h.tag)
+	mux.HandleFunc("GET /tag/{slug}/page/{n}/{$}", h.tag)
+	mux.HandleFunc("GET /author/{slug}/{$}", h.author)
+	mux.HandleFunc("GET /author/{slug}/page/{n}/{$}", h.author)
+
+	mux.HandleFunc("GET /feed/{$}", h.feed("rss", feedScope{}))
+	mux.HandleFunc("GET /feed/atom/{$}", h.feed("atom", feedScope{}))
+	mux.HandleFunc("GET /feed.json", h.feed("json", feedScope{}))
+	for _, kind := range []string{"category", "tag", "author"} {
+		mux.HandleFunc("GET /"+kind+"/{slug}/feed/{$}", h.feed("rss", feedScope{kind: kind}))
+		mux.HandleFunc("GET /"+kind+"/{slug}/feed/atom/{$}", h.feed("atom", feedScope{kind: kind}))
+		mux.HandleFunc("GET /"+kind+"/{slug}/feed.json", h.feed("json", feedScope{kind: kind}))
+	}
+
+	mux.HandleFunc("GET /sitemap.xml", h.sitemapIndex)
+	mux.HandleFunc("GET /news-sitemap.xml", h.newsSitemap)
+	mux.HandleFunc("GET /robots.txt", h.robots)
+	mux.HandleFunc("GET /static/", h.static)
+	mux.HandleFunc("POST /subscribe", h.subscribeClosed)
+
+	// Everything else: posts and pages by slug, date archives, 404.
+	mux.HandleFunc("GET /", h.catchAll)
+}
+
+// render executes a page template into a buffer first, so that a template
+// error becomes a clean 500 page rather than half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
+	h.fill(r, pg)
+	var buf bytes.Buffer
+	buf.Grow(32 << 10)
+	if err := h.theme.pages[name].ExecuteTemplate(&buf, "layout", pg); err != nil {
+		h.log.Error("render", "page", name, "path", r.URL.Path, "err", err)
+		if name != "error" {
+			h.errorPage(w, r, http.StatusInternalServerError)
+		} else {
+			http.Error(w, "Internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fill sets what every page shares.
+func (h *Handler) fill(r *http.Request, pg *page) {
+	st := h.cur.Load()
+	pg.Site = st.site
+	if pg.Lang == "" {
+		pg.Lang = st.site.Lang
+	}
+	if pg.Dir == "" {
+		pg.Dir = dirOf(pg.Lang)
+	}
+	if pg.Title == "" {
+		pg.Title = st.site.Title
+	}
+	pg.CSS = h.theme.css
+	pg.Year = time.Now().In(st.loc).Year()
+	for _, c := range st.categories {
+		if c.ParentID == 0 {
+			u := CategoryPath(&c)
+			pg.Nav = append(pg.Nav, navItem{Name: c.Name, URL: u, Current: r.URL.Path == u})
+		}
+	}
+	if len(pg.Feeds) == 0 {
+		pg.Feeds = []feedLink{{Title: st.site.Title, Type: "application/rss+xml", URL: h.base + "/feed/"}}
+	}
+}
+
+// errorPage answers with the theme's error page for status.
+func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	lang := h.site().Lang
+	ev := &errorView{Status: status}
+	switch status {
+	case http.StatusNotFound:
+		ev.Title, ev.Message = tr(lang, "not_found"), tr(lang, "not_found_text")
+	case http.StatusGone:
+		ev.Title, ev.Message = tr(lang, "gone"), tr(lang, "gone_text")
+	case http.StatusBadRequest:
+		ev.Title, ev.Message = tr(lang, "bad_request"), tr(lang, "bad_request_text")
+	default:
+		ev.Title, ev.Message = tr(lang, "error"), tr(lang, "error_text")
+	}
+	if status >= 500 {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	h.render(w, r, status, "error", &page{Title: ev.Title + " — " + h.site().Title, Robots: "noindex", Error: ev})
+}
+
+// fail logs an internal error and answers 500, or maps domain errors.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, content.ErrNotFound):
+		h.errorPage(w, r, http.StatusNotFound)
+	case errors.Is(err, content.ErrGone):
+		h.errorPage(w, r, http.StatusGone)
+	case errors.Is(err, context.Canceled):
+		// the client went away; nothing to answer
+	default:
+		h.log.Error("site", "path", r.URL.Path, "err", err)
+		h.errorPage(w, r, http.StatusInternalServerError)
+	}
+}
+
+func (h *Handler) subscribeClosed(w http.ResponseWriter, r *http.Request) {
+	lang := h.site().Lang
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, r, http.StatusServiceUnavailable, "error", &page{Robots: "noindex",
+		Error: &errorView{Status: 503, Title: tr(lang, "subscribe_closed"), Message: tr(lang, "subscribe_closed_text")}})
+}
