@@ -59,7 +59,7 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 		}
 	}
 
-	srv, err := newServer(ctx, cfg, db, cs, ss, set, log)
+	srv, err := NewServer(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}
@@ -110,10 +110,10 @@ func openSite(ctx context.Context, sc config.Site, log *slog.Logger) (*store.DB,
 	return db, nil
 }
 
-// newServer wires the HTTP side: the public site behind the page cache, the
+// NewServer wires the HTTP side: the public site behind the page cache, the
 // admin, health and metrics, all behind security headers and CSRF checks.
-func newServer(ctx context.Context, cfg config.Server, db *store.DB, cs *content.Service, ss *staff.Service,
-	set *settings.Service, log *slog.Logger) (*http.Server, error) {
+func NewServer(ctx context.Context, cfg config.Server, db *store.DB, log *slog.Logger) (*http.Server, error) {
+	cs, ss, set := content.New(db, time.Now), staff.New(db, time.Now), settings.New(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
@@ -194,4 +194,3 @@ func NewLogger(out io.Writer, json bool) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(out, nil))
 }
-

@@ -121,7 +121,8 @@ func stripBdi(s string) string {
 
 // FuzzIsolateHTML checks that IsolateHTML only ever inserts <bdi> and </bdi>
 // (so stripping them gives back the input, for any input that had no "bdi"
-// of its own), that they balance, and that on text without markup or
+// of its own), that they balance, that a second pass changes nothing, and
+// that on text without markup or
 // characters that need escaping it agrees with IsolateText.
 func FuzzIsolateHTML(f *testing.F) {
 	for _, s := range []string{
@@ -132,6 +133,9 @@ func FuzzIsolateHTML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out := IsolateHTML(in)
+		if again := IsolateHTML(out); again != out {
+			t.Fatalf("IsolateHTML not idempotent on %q: %q then %q", in, out, again)
+		}
 		if strings.Contains(strings.ToLower(in), "bdi") {
 			return
 		}

@@ -13,7 +13,7 @@ func TestToHijri(t *testing.T) {
 		date             string
 		year, month, day int
 	}{
-		{"0622-07-19", 1, 1, 1}, // the epoch: 16 July 622 Julian
+		{"0622-07-19", 1, 1, 1},   // the epoch: 16 July 622 Julian
 		{"0622-07-18", 0, 12, 29}, // year 0 = year 30 of a cycle: common
 		{"1000-05-05", 390, 5, 21},
 		{"1900-01-01", 1317, 8, 28},

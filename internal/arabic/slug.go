@@ -51,8 +51,8 @@ func Slugify(s string) string {
 	var decomposed []byte
 	for _, r := range s {
 		switch {
-		case r == 0x0640 || r == 0x00AD || isArabicDiacritic(r):
-			// Vanishes inside the word.
+		case r == 0x0640 || r == 0x00AD || isArabicDiacritic(r) || r == '\'' || r == '’' || r == 'ʼ':
+			// Vanishes inside the word: "Region's" is "regions", as WordPress has it.
 		case latinDigit(r) >= 0:
 			w.emit(rune(latinDigit(r)), false)
 		case r < utf8.RuneSelf:

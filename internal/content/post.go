@@ -6,6 +6,7 @@ package content
 import (
 	"errors"
 	"time"
+	"unicode/utf8"
 )
 
 // Status is where a post stands in its life.
@@ -116,4 +117,18 @@ func (p *Post) Category() *Category {
 		return &p.Categories[0]
 	}
 	return nil
+}
+
+// plausibleSlug rejects, before any query, slugs no post can have: invalid
+// UTF-8, control characters (PostgreSQL refuses NUL in text) or absurd length.
+func plausibleSlug(s string) bool {
+	if s == "" || len(s) > 1024 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -53,6 +53,9 @@ func (s *Service) PostByID(ctx context.Context, id int64) (*Post, error) {
 // slug gives *Moved with the current one; a deleted post's slug gives
 // ErrGone; anything else unknown or not yet live is ErrNotFound.
 func (s *Service) Lookup(ctx context.Context, slug string) (*Post, error) {
+	if !plausibleSlug(slug) {
+		return nil, ErrNotFound
+	}
 	p, err := scanPost(s.db.QueryRow(ctx, "SELECT "+colsWithBody+
 		" FROM posts p WHERE p.slug = ? AND p.status = 'published' AND p.published_at <= ?", slug, s.Now()))
 	if err == nil {

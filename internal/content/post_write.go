@@ -215,6 +215,10 @@ func (s *Service) DeletePost(ctx context.Context, id int64) error {
 // writePost writes every field but the slug's history and links.
 func (s *Service) writePost(ctx context.Context, tx *store.Tx, id int64, slug string, in *PostInput, now time.Time) error {
 	html := s.md.Render(in.BodyMD)
+	if in.Dir == "rtl" {
+		// Isolate Latin runs ("NBC News") once, at save, so every read is free of the cost.
+		html = arabic.IsolateHTML(html)
+	}
 	var published any
 	if !in.PublishedAt.IsZero() {
 		published = dbTime(in.PublishedAt)

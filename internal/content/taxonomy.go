@@ -58,6 +58,9 @@ func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
 
 // CategoryBySlug finds a category.
 func (s *Service) CategoryBySlug(ctx context.Context, slug string) (*Category, error) {
+	if !plausibleSlug(slug) {
+		return nil, ErrNotFound
+	}
 	c, err := scanCategory(s.db.QueryRow(ctx, "SELECT "+categoryCols+" FROM categories WHERE slug = ?", slug))
 	if err != nil {
 		return nil, notFound(err)
@@ -105,6 +108,9 @@ func Ancestors(all []Category, c *Category) []Category {
 
 // TagBySlug finds a tag.
 func (s *Service) TagBySlug(ctx context.Context, slug string) (*Tag, error) {
+	if !plausibleSlug(slug) {
+		return nil, ErrNotFound
+	}
 	var t Tag
 	err := s.db.QueryRow(ctx, "SELECT id, slug, name, description FROM tags WHERE slug = ?", slug).
 		Scan(&t.ID, &t.Slug, &t.Name, &t.Description)
@@ -159,6 +165,9 @@ func (s *Service) ensureTags(ctx context.Context, tx *store.Tx, names []string) 
 
 // AuthorBySlug finds a staff member by their public slug.
 func (s *Service) AuthorBySlug(ctx context.Context, slug string) (*Author, error) {
+	if !plausibleSlug(slug) {
+		return nil, ErrNotFound
+	}
 	var a Author
 	err := s.db.QueryRow(ctx, "SELECT id, name, slug, bio FROM users WHERE slug = ?", slug).Scan(&a.ID, &a.Name, &a.Slug, &a.Bio)
 	if err != nil {

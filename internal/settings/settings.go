@@ -16,14 +16,14 @@ const Topic = "settings"
 // Site holds what the public site needs to know about itself. The zero value
 // is never used: Defaults fills it.
 type Site struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Lang        string `json:"lang"`
-	Timezone    string `json:"timezone"`
-	Digits      string `json:"digits"` // "latin" or "arabic"
-	Months      string `json:"months"` // "standard", "levant" or "maghreb"
-	Hijri       bool   `json:"hijri"`
-	PostsPerPage int   `json:"posts_per_page"`
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	Lang         string `json:"lang"`
+	Timezone     string `json:"timezone"`
+	Digits       string `json:"digits"` // "latin" or "arabic"
+	Months       string `json:"months"` // "standard", "levant" or "maghreb"
+	Hijri        bool   `json:"hijri"`
+	PostsPerPage int    `json:"posts_per_page"`
 	// PublisherLogo is a site path or URL for JSON-LD's publisher logo.
 	PublisherLogo string `json:"publisher_logo"`
 }

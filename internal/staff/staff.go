@@ -43,11 +43,11 @@ var (
 
 // User is a staff account.
 type User struct {
-	ID                      int64
-	Email, Name, Slug, Bio  string
-	Role                    Role
-	Locale                  string
-	CreatedAt               time.Time
+	ID                     int64
+	Email, Name, Slug, Bio string
+	Role                   Role
+	Locale                 string
+	CreatedAt              time.Time
 }
 
 // NewUser is what creating an account takes.

@@ -8,7 +8,7 @@ var messages = map[string]map[string]string{
 	"ar": {
 		"skip": "انتقل إلى المحتوى", "sections": "الأقسام", "search": "بحث", "back_to_top": "العودة إلى الأعلى",
 		"by": "بقلم", "updated": "حُدّث", "min_read": "%d د قراءة", "read_in": "اقرأ بالعربية",
-		"source": "المصدر:", "translated_from": "ترجمة آلية عن %s، راجعها فريق التحرير.", "related": "اقرأ أيضاً",
+		"source": "المصدر:", "translated_from": "تُرجم هذا المقال آلياً عن %s.", "related": "اقرأ أيضاً",
 		"latest": "آخر الأخبار", "subscribe_title": "اشترك في النشرة",
 		"subscribe_text": "اشترك للحصول على أحدث المقالات في بريدك الإلكتروني.", "email": "بريدك الإلكتروني",
 		"subscribe": "اشترك", "pages": "الصفحات", "newer": "الأحدث", "older": "الأقدم", "page": "صفحة",
@@ -23,7 +23,7 @@ var messages = map[string]map[string]string{
 	"en": {
 		"skip": "Skip to content", "sections": "Sections", "search": "Search", "back_to_top": "Back to top",
 		"by": "By", "updated": "Updated", "min_read": "%d min read", "read_in": "Read in English",
-		"source": "Source:", "translated_from": "Machine-translated from %s and reviewed by our editors.", "related": "Related",
+		"source": "Source:", "translated_from": "Machine-translated from %s.", "related": "Related",
 		"latest": "Latest", "subscribe_title": "Subscribe to the newsletter",
 		"subscribe_text": "Subscribe to get the latest posts sent to your email.", "email": "Your email address",
 		"subscribe": "Subscribe", "pages": "Pages", "newer": "Newer", "older": "Older", "page": "Page",

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"nashra.dev/nashra/internal/config"
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/demo"
+	"nashra.dev/nashra/internal/settings"
+	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/testenv"
+)
+
+// testSite is a running server over a demo-filled store, for end-to-end tests.
+type testSite struct {
+	URL     string
+	Data    string
+	DB      *store.DB
+	Content *content.Service
+	Sample  string // the sample article's slug
+}
+
+func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
+	t.Helper()
+	fixtures := testenv.Fixtures(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	data := t.TempDir()
+	cs := content.New(db, time.Now)
+	res, err := demo.Load(ctx, demo.Services{Content: cs, Staff: staff.New(db, time.Now), Settings: settings.New(db)},
+		demo.Options{Fixtures: fixtures, UploadsDir: data + "/uploads"})
+	if err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	if res.SampleSlug == "" {
+		t.Fatal("demo did not load the sample article")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String(), CacheMB: cacheMB}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	srv, err := NewServer(ctx, cfg, db, log)
+	if err != nil {
+		t.Fatalf("server: %v", err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return &testSite{URL: cfg.URL, Data: data, DB: db, Content: cs, Sample: res.SampleSlug}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+var client = &http.Client{
+	Timeout:       10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// get fetches path (already escaped) and returns the response and body.
+func (s *testSite) get(t *testing.T, path string, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// raw sends path exactly as given, even when Go's client would refuse it
+// (malformed percent-encoding), as a hostile client would.
+func (s *testSite) raw(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.URL, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// mustGet fetches path and fails unless the status is want.
+func (s *testSite) mustGet(t *testing.T, path string, want int) string {
+	t.Helper()
+	resp, body := s.get(t, path)
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s: status %d, want %d\n%.500s", path, resp.StatusCode, want, body)
+	}
+	return body
+}
+
+func newStaff(db *store.DB) *staff.Service { return staff.New(db, time.Now) }
