@@ -3,8 +3,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -62,6 +64,9 @@ func main() {
 	k := kong.Parse(&c, kong.Name("nashra"),
 		kong.Description("Nashra: a self-hosted, Arabic-first news publishing platform."),
 		kong.UsageOnError(), kong.BindTo(ctx, (*context.Context)(nil)))
-	err := k.Run(ctx)
-	k.FatalIfErrorf(err)
+	if err := k.Run(ctx); err != nil {
+		// One line, whatever the driver's message looks like: operators grep logs.
+		fmt.Fprintln(os.Stderr, "nashra: error:", strings.Join(strings.Fields(err.Error()), " "))
+		os.Exit(1)
+	}
 }

@@ -64,7 +64,10 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 var client = &http.Client{
 	Timeout:       10 * time.Second,

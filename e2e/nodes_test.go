@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/store/storetest"
+)
+
+// Two 'nashra serve' processes on one PostgreSQL database: a change committed
+// by any node reaches the other's page cache through LISTEN/NOTIFY, so
+// neither serves a stale page for longer than a second.
+func TestTwoNodesOnPostgres(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	a := serve(t, "--demo", "--db", dsn, "--data", t.TempDir())
+	b := serve(t, "--db", dsn, "--data", t.TempDir())
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cs := content.New(db, time.Now)
+	posts, err := cs.List(ctx, content.Filter{Limit: 1, WithBody: true})
+	if err != nil || len(posts) == 0 {
+		t.Fatalf("demo posts: %v", err)
+	}
+	p, err := cs.PostByID(ctx, posts[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	article := "/" + url.PathEscape(p.Slug) + "/"
+	for _, n := range []*node{a, b} { // warm both caches
+		for range 2 {
+			if code, body := get(t, n.URL+article); code != 200 || !strings.Contains(body, p.Title) {
+				t.Fatalf("%s: %d", n.URL, code)
+			}
+		}
+	}
+
+	// An edit written through node A's database connection pool...
+	in := content.PostInput{Title: p.Title + " — تحديث عاجل", Slug: p.Slug, Standfirst: p.Standfirst, BodyMD: p.BodyMD,
+		Status: p.Status, Lang: p.Lang, PublishedAt: p.PublishedAt, Source: p.Source}
+	for _, au := range p.Authors {
+		in.AuthorIDs = append(in.AuthorIDs, au.ID)
+	}
+	for _, c := range p.Categories {
+		in.CategoryIDs = append(in.CategoryIDs, c.ID)
+	}
+	start := time.Now()
+	if _, err := cs.UpdatePost(ctx, p.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, start, []*node{a, b}, article, "تحديث عاجل")
+
+	// ...and a new post published.
+	start = time.Now()
+	if _, err := cs.CreatePost(ctx, content.PostInput{Title: "خبر عاجل من العقدة الأولى", Slug: "breaking-node", Status: content.Published,
+		BodyMD: "نص الخبر."}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, start, []*node{a, b}, "/", "خبر عاجل من العقدة الأولى")
+	waitFor(t, start, []*node{a, b}, "/feed/", "خبر عاجل من العقدة الأولى")
+}
+
+// waitFor polls path on every node until its body contains want, and fails
+// if any node takes more than a second from start.
+func waitFor(t *testing.T, start time.Time, nodes []*node, path, want string) {
+	t.Helper()
+	for i, n := range nodes {
+		for {
+			code, body := get(t, n.URL+path)
+			if code == 200 && strings.Contains(body, want) {
+				t.Logf("node %d shows %q at %s after %v", i+1, want, path, time.Since(start).Round(time.Millisecond))
+				break
+			}
+			if time.Since(start) > time.Second {
+				t.Fatalf("node %d still serves a stale %s %v after the change", i+1, path, time.Since(start))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
