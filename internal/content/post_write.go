@@ -238,6 +238,9 @@ func (s *Service) writePost(ctx context.Context, tx *store.Tx, id int64, slug st
 		in.Featured.URL, in.Featured.Alt, in.Featured.Caption, in.Featured.Credit, in.Featured.Width, in.Featured.Height,
 		strings.TrimSpace(in.Source.Name), in.Source.URL, in.Source.Lang, in.Source.Translated, in.CanonicalURL, in.TranslationGroup,
 		in.SEOTitle, in.SEODescription, words, id)
+	if errors.Is(err, store.ErrReference) {
+		return fmt.Errorf("%w: unknown category %v", ErrInvalid, primary)
+	}
 	if err != nil {
 		return fmt.Errorf("save post: %w", err)
 	}

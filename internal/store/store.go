@@ -33,8 +33,9 @@ const (
 
 // Sentinel errors that domain code checks with errors.Is.
 var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("already exists")
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("already exists")
+	ErrReference = errors.New("refers to something that does not exist")
 )
 
 // DB is the site's database. On SQLite, writes go through a single connection

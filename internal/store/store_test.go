@@ -175,3 +175,12 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 		t.Errorf("Redact = %q", got)
 	}
 }
+
+func TestForeignKeysAreEnforced(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		_, err := db.Exec(context.Background(), "INSERT INTO post_tags (post_id, tag_id) VALUES (?, ?)", 424242, 434343)
+		if !errors.Is(err, store.ErrReference) {
+			t.Fatalf("got %v, want ErrReference", err)
+		}
+	})
+}

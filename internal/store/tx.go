@@ -75,6 +75,8 @@ func (db *DB) wrap(err error) error {
 		return ErrNotFound
 	case isUniqueViolation(err):
 		return fmt.Errorf("%w: %w", ErrConflict, err)
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("%w: %w", ErrReference, err)
 	}
 	return err
 }
@@ -90,4 +92,16 @@ func isUniqueViolation(err error) bool {
 		return sqErr.Code() == 2067 || sqErr.Code() == 1555
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == 787 // SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
 }

@@ -109,7 +109,10 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		if e == nil { // the handler streamed or hijacked: nothing to do
 			return
 		}
-		cc := rec.header.Get("Cache-Control")
+		cc := ""
+		if e.cacheControl != nil {
+			cc = e.cacheControl[0]
+		}
 		if useCache && cacheable(e.status) && !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private") {
 			e.compress(gzip.DefaultCompression)
 			c.put(key, e, gen)
