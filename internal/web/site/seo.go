@@ -47,7 +47,6 @@ func (h *Handler) articleOG(p *content.Post) *openGraph {
 // articleJSONLD describes a post as schema.org NewsArticle, with its authors,
 // publisher, access and — for wire copy — the original it is based on.
 func (h *Handler) articleJSONLD(p *content.Post) template.JS {
-	st := h.site()
 	typ := "NewsArticle"
 	if p.Type == content.TypePage {
 		typ = "WebPage"
@@ -102,7 +101,6 @@ func (h *Handler) articleJSONLD(p *content.Post) template.JS {
 			doc["translationOfWork"] = src
 		}
 	}
-	_ = st
 	return marshalJS(doc)
 }
 
@@ -119,8 +117,6 @@ func (h *Handler) websiteJSONLD() template.JS {
 	st := h.site()
 	return marshalJS(map[string]any{
 		"@context": "https://schema.org", "@type": "WebSite", "name": st.Title, "url": h.base + "/", "inLanguage": st.Lang,
-		"potentialAction": map[string]any{"@type": "SearchAction", "target": h.base + "/search?q={search_term_string}",
-			"query-input": "required name=search_term_string"},
 		"publisher": h.publisher(),
 	})
 }

@@ -101,6 +101,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /news-sitemap.xml", h.newsSitemap)
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/", h.static)
+	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	mux.HandleFunc("POST /subscribe", h.subscribeClosed)
 
 	// Everything else: posts and pages by slug, date archives, 404.
