@@ -158,7 +158,16 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Post, error) {
 		limit = 20
 	}
 	q := "SELECT " + cols + " FROM posts p" + where + " ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?"
-	rows, err := s.db.Query(ctx, q, append(args, limit, max(f.Offset, 0))...)
+	out, err := s.queryPosts(ctx, q, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.loadRelations(ctx, out, f.WithBody)
+}
+
+// queryPosts runs a query selecting post columns and scans every row.
+func (s *Service) queryPosts(ctx context.Context, q string, args ...any) ([]Post, error) {
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +180,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Post, error) {
 		}
 		out = append(out, p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, s.loadRelations(ctx, out, f.WithBody)
+	return out, rows.Err()
 }
 
 // Count counts the live posts a filter selects.
@@ -190,27 +196,14 @@ func (s *Service) Editions(ctx context.Context, p *Post) ([]Post, error) {
 	if p.TranslationGroup == "" {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+colsNoBody+` FROM posts p WHERE p.translation_group = ? AND p.id <> ?
+	return s.queryPosts(ctx, "SELECT "+colsNoBody+` FROM posts p WHERE p.translation_group = ? AND p.id <> ?
 		AND p.status = 'published' AND p.published_at <= ? ORDER BY p.lang`, p.TranslationGroup, p.ID, s.Now())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Post
-	for rows.Next() {
-		e, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // Related returns up to n live posts that share p's tags or primary
 // category, those sharing more tags first, then the newest.
 func (s *Service) Related(ctx context.Context, p *Post, n int) ([]Post, error) {
-	rows, err := s.db.Query(ctx, "SELECT "+colsNoBody+` FROM posts p
+	out, err := s.queryPosts(ctx, "SELECT "+colsNoBody+` FROM posts p
 		LEFT JOIN (SELECT pt.post_id, COUNT(*) AS shared FROM post_tags pt
 			WHERE pt.tag_id IN (SELECT tag_id FROM post_tags WHERE post_id = ?) GROUP BY pt.post_id) t ON t.post_id = p.id
 		WHERE p.id <> ? AND p.type = 'post' AND p.status = 'published' AND p.published_at <= ? AND p.lang = ?
@@ -218,18 +211,6 @@ func (s *Service) Related(ctx context.Context, p *Post, n int) ([]Post, error) {
 		ORDER BY COALESCE(t.shared, 0) DESC, p.published_at DESC, p.id DESC LIMIT ?`,
 		p.ID, p.ID, s.Now(), p.Lang, p.CategoryID, n)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Post
-	for rows.Next() {
-		r, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, s.loadRelations(ctx, out, false)
