@@ -50,6 +50,7 @@ type DB struct {
 
 	subsOnce  sync.Once
 	listeners *listeners
+	stmts     stmtCache
 }
 
 // Open connects to dsn: a postgres:// (or postgresql://) URL selects
@@ -142,6 +143,7 @@ func (db *DB) SQL() *sql.DB { return db.write }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.closeStmts()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -154,12 +156,19 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 
 // Query runs a read-only query on the read pool.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, db.wrap(err)
+	}
 	rows, err := db.read.QueryContext(ctx, db.Rebind(q), args...)
 	return rows, db.wrap(err)
 }
 
 // QueryRow runs a read-only query that returns at most one row.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
+	if st := db.stmt(ctx, q); st != nil {
+		return &Row{row: st.QueryRowContext(ctx, args...), db: db}
+	}
 	return &Row{row: db.read.QueryRowContext(ctx, db.Rebind(q), args...), db: db}
 }
 

@@ -7,15 +7,18 @@ import "net/http"
 // securityHeaders are sent with every answer. The content security policy
 // allows nothing from another host: the site's pages, fonts and images are
 // all its own, so a reader's browser never contacts anyone else.
-var securityHeaders = map[string][]string{
-	"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; " +
-		"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"},
-	"X-Content-Type-Options":       {"nosniff"},
-	"X-Frame-Options":              {"DENY"},
-	"Referrer-Policy":              {"strict-origin-when-cross-origin"},
-	"Permissions-Policy":           {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
-	"Cross-Origin-Opener-Policy":   {"same-origin"},
-	"Cross-Origin-Resource-Policy": {"same-origin"},
+var securityHeaders = [...]struct {
+	key string
+	val []string
+}{
+	{"Content-Security-Policy", []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; " +
+		"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), interest-cohort=()"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Cross-Origin-Resource-Policy", []string{"same-origin"}},
 }
 
 // SecurityHeaders sets the strict headers on every response. The slices are
@@ -23,8 +26,8 @@ var securityHeaders = map[string][]string{
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		for k, v := range securityHeaders {
-			h[k] = v
+		for _, kv := range securityHeaders {
+			h[kv.key] = kv.val
 		}
 		next.ServeHTTP(w, r)
 	})

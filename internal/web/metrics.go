@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -11,6 +12,7 @@ import (
 // Metrics are the HTTP figures exported at /metrics.
 type Metrics struct {
 	requests  *prometheus.CounterVec
+	byCode    [600]atomic.Pointer[prometheus.Counter] // resolved label children, so a request costs no label lookup
 	duration  prometheus.Histogram
 	CacheHit  prometheus.Counter
 	CacheMiss prometheus.Counter
@@ -40,8 +42,20 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		m.duration.Observe(time.Since(start).Seconds())
-		m.requests.WithLabelValues(strconv.Itoa(sw.status)).Inc()
+		m.counter(sw.status).Inc()
 	})
+}
+
+func (m *Metrics) counter(code int) prometheus.Counter {
+	if code < 100 || code >= len(m.byCode) {
+		return m.requests.WithLabelValues(strconv.Itoa(code))
+	}
+	if c := m.byCode[code].Load(); c != nil {
+		return *c
+	}
+	c := m.requests.WithLabelValues(strconv.Itoa(code))
+	m.byCode[code].Store(&c)
+	return c
 }
 
 type statusWriter struct {

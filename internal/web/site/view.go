@@ -156,12 +156,9 @@ func asCategory(v any) *content.Category {
 }
 
 func (h *Handler) formatDate(lang string, t time.Time) string {
-	st := h.site()
-	loc, err := time.LoadLocation(st.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return arabic.FormatDate(t.In(loc), lang, arabic.DateStyle{Digits: st.Digits, Months: st.Months, Hijri: st.Hijri})
+	cur := h.cur.Load()
+	st := cur.site
+	return arabic.FormatDate(t.In(cur.loc), lang, arabic.DateStyle{Digits: st.Digits, Months: st.Months, Hijri: st.Hijri})
 }
 
 func (h *Handler) formatNum(lang string, n int) string {

@@ -39,8 +39,6 @@ CREATE TABLE posts (
     slug              TEXT NOT NULL UNIQUE,
     title             TEXT NOT NULL,
     standfirst        TEXT NOT NULL DEFAULT '',
-    body_md           TEXT NOT NULL DEFAULT '',
-    body_html         TEXT NOT NULL DEFAULT '',
     status            TEXT NOT NULL CHECK (status IN ('draft','scheduled','published')),
     visibility        TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public','members','paid')),
     lang              TEXT NOT NULL DEFAULT 'ar',
@@ -63,9 +61,15 @@ CREATE TABLE posts (
     translation_group TEXT NOT NULL DEFAULT '',
     seo_title         TEXT NOT NULL DEFAULT '',
     seo_description   TEXT NOT NULL DEFAULT '',
-    word_count        INTEGER NOT NULL DEFAULT 0
+    word_count        INTEGER NOT NULL DEFAULT 0,
+    -- The large values come last: SQLite reaches a column stored after a
+    -- large value only by walking its overflow pages, so listings that filter
+    -- and sort on the columns above never touch the bodies.
+    body_md           TEXT NOT NULL DEFAULT '',
+    body_html         TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX posts_listing ON posts (type, status, published_at DESC, id DESC);
+CREATE INDEX posts_category ON posts (category_id, published_at DESC);
 CREATE INDEX posts_translation_group ON posts (translation_group) WHERE translation_group <> '';
 
 CREATE TABLE post_authors (
