@@ -61,6 +61,10 @@ CREATE TABLE posts (
     seo_title         TEXT NOT NULL DEFAULT '',
     seo_description   TEXT NOT NULL DEFAULT '',
     word_count        INTEGER NOT NULL DEFAULT 0,
+    -- version counts saves, so that an editor saving over someone else's
+    -- newer save is told instead of overwriting it.
+    version           INTEGER NOT NULL DEFAULT 1,
+    preview_token     TEXT NOT NULL DEFAULT '',
     -- The large values come last: SQLite reaches a column stored after a
     -- large value only by walking its overflow pages, so listings that filter
     -- and sort on the columns above never touch the bodies.
