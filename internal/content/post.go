@@ -5,6 +5,7 @@ package content
 
 import (
 	"errors"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -32,6 +33,17 @@ var (
 	ErrGone     = errors.New("content was deleted")
 	ErrInvalid  = errors.New("invalid content")
 )
+
+// ConflictError is returned when a save names a version that is no longer
+// the current one: someone else saved meanwhile. Current is their version, so
+// the editor can show both and lose nothing.
+type ConflictError struct{ Current *Post }
+
+func (e *ConflictError) Error() string {
+	return "the post was changed by someone else (now version " + itoa(e.Current.Version) + ")"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // Moved is returned by Lookup when the slug asked for is an old one: the
 // caller should redirect permanently to the post's current slug.
@@ -94,6 +106,8 @@ type Post struct {
 	SEOTitle         string
 	SEODescription   string
 	WordCount        int
+	Version          int    // counts saves; an edit must name the version it started from
+	PreviewToken     string // secret for the draft preview link; empty when none was made
 
 	// Filled by the loaders that need them.
 	Authors    []Author

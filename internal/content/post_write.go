@@ -35,6 +35,12 @@ type PostInput struct {
 	TranslationGroup string
 	SEOTitle         string
 	SEODescription   string
+
+	// BaseVersion is the version the editor started from: a save over a newer
+	// version fails with *ConflictError. Zero skips the check (imports, demo).
+	BaseVersion int
+	// EditorID is the staff member saving, recorded on the revision.
+	EditorID int64
 }
 
 var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
@@ -143,6 +149,9 @@ func (s *Service) CreatePost(ctx context.Context, in PostInput) (*Post, error) {
 		if err := s.writePost(ctx, tx, id, slug, &in, now); err != nil {
 			return err
 		}
+		if err := s.addRevision(ctx, tx, id, 1, in.EditorID, "save", in.Title, in.Standfirst, in.BodyMD, now); err != nil {
+			return err
+		}
 		return tx.Notify(ctx, Topic)
 	})
 	if err != nil {
@@ -158,10 +167,16 @@ func (s *Service) UpdatePost(ctx context.Context, id int64, in PostInput) (*Post
 	if err := in.validate(now); err != nil {
 		return nil, err
 	}
+	conflict := false
 	err := s.db.WithTx(ctx, func(tx *store.Tx) error {
 		var oldSlug string
-		if err := tx.QueryRow(ctx, "SELECT slug FROM posts WHERE id = ?", id).Scan(&oldSlug); err != nil {
+		var version int
+		if err := tx.QueryRow(ctx, "SELECT slug, version FROM posts WHERE id = ?", id).Scan(&oldSlug, &version); err != nil {
 			return notFound(err)
+		}
+		if in.BaseVersion != 0 && in.BaseVersion != version {
+			conflict = true
+			return errConflict
 		}
 		want := in.Slug
 		if want == "" {
@@ -184,13 +199,30 @@ func (s *Service) UpdatePost(ctx context.Context, id int64, in PostInput) (*Post
 		if err := s.writePost(ctx, tx, id, slug, &in, now); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, "UPDATE posts SET version = ? WHERE id = ?", version+1, id); err != nil {
+			return err
+		}
+		if err := s.addRevision(ctx, tx, id, version+1, in.EditorID, "save", in.Title, in.Standfirst, in.BodyMD, now); err != nil {
+			return err
+		}
 		return tx.Notify(ctx, Topic)
 	})
+	if conflict {
+		current, err := s.PostByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &ConflictError{Current: current}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return s.PostByID(ctx, id)
 }
+
+// errConflict rolls back a save that lost the race; UpdatePost turns it
+// into a *ConflictError carrying the winner's version.
+var errConflict = errors.New("version conflict")
 
 // DeletePost removes a post; its addresses answer 410 Gone from then on.
 func (s *Service) DeletePost(ctx context.Context, id int64) error {
