@@ -136,8 +136,13 @@ func NewServer(ctx context.Context, cfg config.Server, db *store.DB, log *slog.L
 	siteMux := http.NewServeMux()
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
+	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL})
+	if err != nil {
+		return nil, err
+	}
 	app := http.NewServeMux()
 	(&admin.Setup{Staff: ss, Log: log}).Routes(app)
+	ah.Routes(app)
 	app.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	app.HandleFunc("GET /healthz", health(db))
 	app.Handle("GET /uploads/", http.StripPrefix("/uploads/", uploadsHandler(filepath.Join(cfg.Data, "uploads"))))

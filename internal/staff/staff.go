@@ -72,12 +72,30 @@ func New(db *store.DB, now func() time.Time) *Service {
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
-func (in *NewUser) validate() error {
-	addr, err := mail.ParseAddress(strings.TrimSpace(in.Email))
+// normalizeEmail returns email trimmed and lowercased, or ErrInvalid when it
+// is not a bare address ("Name <a@b>" is refused: accounts store addresses).
+func normalizeEmail(email string) (string, error) {
+	addr, err := mail.ParseAddress(strings.TrimSpace(email))
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, ".") {
-		return fmt.Errorf("%w: %q is not an email address", ErrInvalid, in.Email)
+		return "", fmt.Errorf("%w: %q is not an email address", ErrInvalid, email)
 	}
-	in.Email = strings.ToLower(addr.Address)
+	return strings.ToLower(addr.Address), nil
+}
+
+// checkPassword applies the rules every new password must meet.
+func checkPassword(pw string) error {
+	if utf8.RuneCountInString(pw) < MinPasswordRune {
+		return fmt.Errorf("%w: the password must have at least %d characters", ErrInvalid, MinPasswordRune)
+	}
+	return nil
+}
+
+func (in *NewUser) validate() error {
+	email, err := normalizeEmail(in.Email)
+	if err != nil {
+		return err
+	}
+	in.Email = email
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {
 		return fmt.Errorf("%w: a name of 1 to 100 characters is required", ErrInvalid)
@@ -92,8 +110,8 @@ func (in *NewUser) validate() error {
 	if !known {
 		return fmt.Errorf("%w: unknown role %q (owner, administrator, editor, author, contributor)", ErrInvalid, in.Role)
 	}
-	if utf8.RuneCountInString(in.Password) < MinPasswordRune {
-		return fmt.Errorf("%w: the password must have at least %d characters", ErrInvalid, MinPasswordRune)
+	if err := checkPassword(in.Password); err != nil {
+		return err
 	}
 	if in.Locale == "" {
 		in.Locale = "ar"

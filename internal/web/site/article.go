@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,8 +41,7 @@ func (h *Handler) catchAll(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
-	ctx := r.Context()
-	p, err := h.content.Lookup(ctx, strings.ToLower(slug))
+	p, err := h.content.Lookup(r.Context(), strings.ToLower(slug))
 	var moved *content.Moved
 	if errors.As(err, &moved) {
 		w.Header().Set("Location", "/"+url.PathEscape(moved.Slug)+"/")
@@ -56,6 +56,28 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
 		http.Redirect(w, r, PostPath(p), http.StatusMovedPermanently)
 		return
 	}
+	h.showPost(w, r, p, false)
+}
+
+// preview shows a post in any status to whoever holds its preview link.
+// The answer is private and never indexed.
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	p, err := h.content.PreviewPost(r.Context(), id, r.URL.Query().Get("token"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	h.showPost(w, r, p, true)
+}
+
+func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Post, preview bool) {
+	ctx := r.Context()
 	editions, err := h.content.Editions(ctx, p)
 	if err != nil {
 		h.fail(w, r, err)
@@ -91,7 +113,11 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
 	pg.Crumbs = append(pg.Crumbs, crumb{Name: p.Title})
 	pg.OG = h.articleOG(p)
 	pg.JSONLD = h.articleJSONLD(p)
-	w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
+	if preview {
+		pg.Robots, pg.JSONLD = "noindex, nofollow", ""
+	} else {
+		w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
 	h.render(w, r, http.StatusOK, "article", pg)
 }
 

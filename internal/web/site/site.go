@@ -103,6 +103,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/", h.static)
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	mux.HandleFunc("POST /subscribe", h.subscribeClosed)
+	mux.HandleFunc("GET /preview/{id}", h.preview)
 
 	// Everything else: posts and pages by slug, date archives, 404.
 	mux.HandleFunc("GET /", h.catchAll)

@@ -1,0 +1,243 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/store/storetest"
+)
+
+// browser is a signed-in staff member's HTTP client: it keeps cookies and
+// does not follow redirects, so tests see each answer.
+type browser struct {
+	t    *testing.T
+	s    *testSite
+	http *http.Client
+}
+
+func (s *testSite) signIn(t *testing.T, email, password string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, s: s, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	code, _ := b.post("/admin/login", url.Values{"email": {email}, "password": {password}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign-in as %s: %d", email, code)
+	}
+	return b
+}
+
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.http.Get(b.s.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func (b *browser) post(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	resp, err := b.http.PostForm(b.s.URL+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+var baseVersion = regexp.MustCompile(`name="base_version" value="(\d+)"`)
+
+// editorForm reads the editor page of post id and returns its form values.
+func (b *browser) editorForm(id int64, p *content.Post) url.Values {
+	b.t.Helper()
+	code, body := b.get("/admin/posts/" + strconv.FormatInt(id, 10))
+	if code != 200 {
+		b.t.Fatalf("editor: %d", code)
+	}
+	m := baseVersion.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatal("editor page has no base_version")
+	}
+	return url.Values{"base_version": {m[1]}, "type": {string(p.Type)}, "title": {p.Title}, "standfirst": {p.Standfirst},
+		"body": {p.BodyMD}, "lang": {p.Lang}, "visibility": {p.Visibility}}
+}
+
+func newStaffUser(t *testing.T, db *store.DB, email string, role staff.Role) {
+	t.Helper()
+	if _, err := newStaff(db).Create(context.Background(), staff.NewUser{Email: email, Name: "حساب " + string(role), Role: role, Password: "a long password"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAdminSignInAndRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "editor@example.com", staff.Editor)
+		newStaffUser(t, db, "contrib@example.com", staff.Contributor)
+
+		anon := &browser{t: t, s: s, http: client}
+		if code, _ := anon.get("/admin/posts"); code != http.StatusSeeOther {
+			t.Fatalf("anonymous admin: %d", code)
+		}
+		if code, _ := anon.post("/admin/posts/new", url.Values{"title": {"x"}}); code != http.StatusUnauthorized {
+			t.Fatalf("anonymous post: %d", code)
+		}
+		if code, body := anon.post("/admin/login", url.Values{"email": {"editor@example.com"}, "password": {"wrong password!"}}); code != http.StatusUnauthorized || !strings.Contains(body, "غير صحيحة") {
+			t.Fatalf("wrong password: %d", code)
+		}
+
+		ed := s.signIn(t, "editor@example.com", "a long password")
+		if code, body := ed.get("/admin/posts"); code != 200 || !strings.Contains(body, sampleTitle) {
+			t.Fatalf("post list: %d", code)
+		}
+		if code, _ := ed.get("/admin/posts?status=bogus"); code != http.StatusBadRequest {
+			t.Fatalf("bad filter: %d", code)
+		}
+		for _, p := range []string{"/admin/posts/abc", "/admin/posts/999999", "/admin/posts/-1"} {
+			if code, _ := ed.get(p); code != http.StatusNotFound {
+				t.Errorf("%s: %d", p, code)
+			}
+		}
+
+		// A contributor may write a draft but not publish it.
+		co := s.signIn(t, "contrib@example.com", "a long password")
+		form := url.Values{"title": {"مسودة المساهم"}, "body": {"نص"}, "lang": {"ar"}, "action": {"save"}}
+		code, _ := co.post("/admin/posts/new", form)
+		if code != http.StatusSeeOther {
+			t.Fatalf("contributor save: %d", code)
+		}
+		form.Set("action", "publish")
+		form.Set("title", "محاولة نشر")
+		if code, body := co.post("/admin/posts/new", form); code != http.StatusForbidden || !strings.Contains(body, "لا تملك صلاحية النشر") {
+			t.Fatalf("contributor publish: %d", code)
+		}
+		posts, _, err := s.Content.AdminList(context.Background(), content.AdminFilter{Status: content.Published})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range posts {
+			if strings.Contains(p.Title, "المساهم") || strings.Contains(p.Title, "محاولة") {
+				t.Fatalf("a contributor's post was published: %q", p.Title)
+			}
+		}
+		// A contributor cannot open someone else's post.
+		sample, _ := s.Content.Lookup(context.Background(), s.Sample)
+		if code, _ := co.get("/admin/posts/" + strconv.FormatInt(sample.ID, 10)); code != http.StatusForbidden {
+			t.Fatalf("contributor opens another's post: %d", code)
+		}
+	})
+}
+
+func TestAdminTwoEditorsAndRevisions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		ctx := context.Background()
+		newStaffUser(t, db, "a@example.com", staff.Editor)
+		newStaffUser(t, db, "b@example.com", staff.Editor)
+		a, b := s.signIn(t, "a@example.com", "a long password"), s.signIn(t, "b@example.com", "a long password")
+		p, err := s.Content.Lookup(ctx, s.Sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		original := p.BodyMD
+		id := strconv.FormatInt(p.ID, 10)
+		formA, formB := a.editorForm(p.ID, p), b.editorForm(p.ID, p)
+
+		formA.Set("body", original+"\n\nفقرة أضافها المحرر الأول.")
+		formA.Set("action", "save")
+		if code, _ := a.post("/admin/posts/"+id, formA); code != http.StatusSeeOther {
+			t.Fatalf("first save: %d", code)
+		}
+		formB.Set("body", original+"\n\nفقرة أضافها المحرر الثاني.")
+		formB.Set("action", "save")
+		code, body := b.post("/admin/posts/"+id, formB)
+		if code != http.StatusConflict || !strings.Contains(body, "فقرة أضافها المحرر الأول") || !strings.Contains(body, "فقرة أضافها المحرر الثاني") {
+			t.Fatalf("second save: %d; the page must show both texts", code)
+		}
+		now, _ := s.Content.PostByID(ctx, p.ID)
+		if !strings.Contains(now.BodyMD, "المحرر الأول") || strings.Contains(now.BodyMD, "المحرر الثاني") {
+			t.Fatal("the second save overwrote the first")
+		}
+		// Saving again from the conflict page (which carries the new base) keeps the second editor's text.
+		formB.Set("base_version", baseVersion.FindStringSubmatch(body)[1])
+		if code, _ := b.post("/admin/posts/"+id, formB); code != http.StatusSeeOther {
+			t.Fatalf("save after seeing the conflict: %d", code)
+		}
+
+		// Restore the first revision: the exact original text comes back.
+		revs, _ := s.Content.Revisions(ctx, p.ID)
+		first := revs[len(revs)-1]
+		cur, _ := s.Content.PostByID(ctx, p.ID)
+		if code, _ := a.get("/admin/posts/" + id + "/revisions?rev=" + strconv.FormatInt(first.ID, 10)); code != 200 {
+			t.Fatalf("revision diff: %d", code)
+		}
+		code, _ = a.post("/admin/posts/"+id+"/revisions/"+strconv.FormatInt(first.ID, 10)+"/restore", url.Values{"base_version": {strconv.Itoa(cur.Version)}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("restore: %d", code)
+		}
+		if back, _ := s.Content.PostByID(ctx, p.ID); back.BodyMD != original {
+			t.Fatal("restore did not bring back the exact text")
+		}
+
+		// Autosave keeps text without touching the post, and the editor offers it back.
+		if code, body := a.post("/admin/posts/"+id+"/autosave", url.Values{"title": {p.Title}, "body": {"نص لم يُحفظ بعد"}}); code != 200 || !strings.Contains(body, "saved_at") {
+			t.Fatalf("autosave: %d %s", code, body)
+		}
+		if _, body := a.get("/admin/posts/" + id); !strings.Contains(body, "نص لم يُحفظ بعد") || !strings.Contains(body, "data-restore-autosave") {
+			t.Fatal("the editor does not offer the autosave")
+		}
+
+		// Live preview is sanitized.
+		if code, body := a.post("/admin/preview", url.Values{"body": {"**غامق** <script>alert(1)</script>"}}); code != 200 || strings.Contains(body, "<script") || !strings.Contains(body, "<strong>غامق</strong>") {
+			t.Fatalf("preview: %d %s", code, body)
+		}
+
+		// A private preview link shows a draft; a wrong token does not.
+		draftForm := url.Values{"title": {"مسودة للمعاينة"}, "body": {"نص المسودة"}, "lang": {"ar"}, "action": {"save"}}
+		code, _ = a.post("/admin/posts/new", draftForm)
+		if code != http.StatusSeeOther {
+			t.Fatalf("draft: %d", code)
+		}
+		drafts, _, _ := s.Content.AdminList(ctx, content.AdminFilter{Status: content.Draft})
+		d := drafts[0]
+		did := strconv.FormatInt(d.ID, 10)
+		f := a.editorForm(d.ID, &d)
+		f.Set("action", "preview_link")
+		if code, _ := a.post("/admin/posts/"+did, f); code != http.StatusSeeOther {
+			t.Fatalf("preview link: %d", code)
+		}
+		d2, _ := s.Content.PostByID(ctx, d.ID)
+		if code := s.mustGetCode(t, "/preview/"+did+"?token="+d2.PreviewToken); code != 200 {
+			t.Fatalf("preview with token: %d", code)
+		}
+		if code := s.mustGetCode(t, "/preview/"+did+"?token=wrong"); code != 404 {
+			t.Fatalf("preview with a wrong token: %d", code)
+		}
+
+		// Bulk unpublish by an editor.
+		code, _ = a.post("/admin/posts/bulk", url.Values{"action": {"unpublish"}, "id": {id}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("bulk: %d", code)
+		}
+		s.mustGet(t, "/"+url.PathEscape(s.Sample)+"/", 404)
+	})
+}
+
+func (s *testSite) mustGetCode(t *testing.T, path string) int {
+	t.Helper()
+	resp, _ := s.get(t, path)
+	return resp.StatusCode
+}

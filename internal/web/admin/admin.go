@@ -1,0 +1,157 @@
+// Package admin is the newsroom's admin at /admin/: sign-in, the post list,
+// the editor with revisions, and the first-run owner setup. It is
+// server-rendered and works without JavaScript; the editor's script only adds
+// the toolbar, live preview, autosave and word count.
+package admin
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/settings"
+	"nashra.dev/nashra/internal/staff"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Handler serves /admin/ and the draft preview.
+type Handler struct {
+	staff    *staff.Service
+	content  *content.Service
+	settings *settings.Service
+	log      *slog.Logger
+	secure   bool // the site is served over https: cookies get Secure
+	pages    map[string]*template.Template
+	static   http.Handler
+}
+
+// Options configure the admin.
+type Options struct {
+	Log     *slog.Logger
+	BaseURL string
+}
+
+// New parses the admin's templates.
+func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
+	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://")}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	h.pages = map[string]*template.Template{}
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		h.pages[name] = t
+	}
+	sub, _ := fs.Sub(files, "static")
+	h.static = http.StripPrefix("/admin/static/", http.FileServerFS(sub))
+	return h, nil
+}
+
+// Routes registers the admin's paths on mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/static/", h.static)
+	mux.HandleFunc("GET /admin/login", h.loginForm)
+	mux.HandleFunc("POST /admin/login", h.login)
+	mux.HandleFunc("POST /admin/logout", h.logout)
+	mux.Handle("GET /admin/{$}", h.auth(h.dashboard))
+	mux.Handle("GET /admin", h.auth(h.dashboard))
+	mux.Handle("GET /admin/posts", h.auth(h.postList))
+	mux.Handle("POST /admin/posts/bulk", h.auth(h.postBulk))
+	mux.Handle("GET /admin/posts/new", h.auth(h.postNew))
+	mux.Handle("POST /admin/posts/new", h.auth(h.postCreate))
+	mux.Handle("GET /admin/posts/{id}", h.auth(h.postEdit))
+	mux.Handle("POST /admin/posts/{id}", h.auth(h.postSave))
+	mux.Handle("POST /admin/posts/{id}/autosave", h.auth(h.postAutosave))
+	mux.Handle("POST /admin/preview", h.auth(h.preview))
+	mux.Handle("GET /admin/posts/{id}/revisions", h.auth(h.revisionList))
+	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", h.auth(h.revisionRestore))
+}
+
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, u *staff.User) {
+	http.Redirect(w, r, "/admin/posts", http.StatusSeeOther)
+}
+
+// view is what every admin template receives.
+type view struct {
+	User    *staff.User
+	Lang    string
+	Dir     string
+	Title   string
+	Flash   string
+	Error   string
+	Site    settings.Site
+	Data    any
+	Section string
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	if v.Lang == "" {
+		v.Lang = "ar"
+		if v.User != nil && v.User.Locale != "" {
+			v.Lang = v.User.Locale
+		}
+	}
+	v.Dir = "rtl"
+	if v.Lang != "ar" {
+		v.Dir = "ltr"
+	}
+	if site, err := h.settings.Site(r.Context()); err == nil {
+		v.Site = site
+	}
+	if v.Flash == "" {
+		if c, err := r.Cookie("nashra_flash"); err == nil {
+			v.Flash = flashText(v.Lang, c.Value)
+			http.SetCookie(w, &http.Cookie{Name: "nashra_flash", Path: "/admin/", MaxAge: -1})
+		}
+	}
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+		h.log.Error("admin render", "page", name, "err", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// flash leaves a one-line message for the next page (after a redirect).
+func flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: "nashra_flash", Value: key, Path: "/admin/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func flashText(lang, key string) string {
+	if msg := tr(lang, "flash_"+key); msg != "flash_"+key {
+		return msg
+	}
+	return ""
+}
+
+var funcs = template.FuncMap{
+	"T":    tr,
+	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	"has": func(ids []int64, id int64) bool {
+		for _, x := range ids {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	},
+	"join": strings.Join,
+	"list": func(s ...string) []string { return s },
+}
