@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/staff"
@@ -240,4 +241,38 @@ func (s *testSite) mustGetCode(t *testing.T, path string) int {
 	t.Helper()
 	resp, _ := s.get(t, path)
 	return resp.StatusCode
+}
+
+func TestScheduledPostGoesLiveOnTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "ed@example.com", staff.Editor)
+		ed := s.signIn(t, "ed@example.com", "a long password")
+		// The site's time zone is the demo's (Asia/Riyadh): the form's time is local to it.
+		loc, _ := time.LoadLocation("Asia/Riyadh")
+		at := time.Now().Add(3 * time.Second).Truncate(time.Second)
+		form := url.Values{"title": {"خبر مجدول بعد ثوان"}, "slug": {"scheduled-soon"}, "body": {"نص"}, "lang": {"ar"},
+			"action": {"schedule"}, "publish_at": {at.In(loc).Format("2006-01-02T15:04:05")}}
+		if code, body := ed.post("/admin/posts/new", form); code != http.StatusSeeOther {
+			t.Fatalf("schedule: %d %.300s", code, body)
+		}
+		s.mustGet(t, "/scheduled-soon/", 404)
+		deadline := at.Add(12 * time.Second)
+		for {
+			resp, _ := s.get(t, "/scheduled-soon/")
+			if resp.StatusCode == 200 {
+				t.Logf("live %v after its time", time.Since(at).Round(100*time.Millisecond))
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("still not live %v after its time", time.Since(at))
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		form.Set("publish_at", time.Now().Add(-time.Hour).In(loc).Format("2006-01-02T15:04"))
+		form.Set("slug", "in-the-past")
+		if code, _ := ed.post("/admin/posts/new", form); code != http.StatusUnprocessableEntity {
+			t.Fatalf("schedule in the past: %d", code)
+		}
+	})
 }

@@ -67,7 +67,12 @@ func benchPage(b *testing.B, cacheMB int, path func(benchsite.Result) string) {
 	}
 	data := b.TempDir()
 	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: "127.0.0.1:0", URL: "http://127.0.0.1:8080", CacheMB: cacheMB}
-	srv, err := NewServer(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := NewServices(ctx, db, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		b.Fatal(err)
 	}

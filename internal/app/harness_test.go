@@ -14,7 +14,6 @@ import (
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/demo"
-	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/testenv"
@@ -35,8 +34,16 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	data := t.TempDir()
-	cs := content.New(db, time.Now)
-	res, err := demo.Load(ctx, demo.Services{Content: cs, Staff: staff.New(db, time.Now), Settings: settings.New(db)},
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	}
+	svc, err := NewServices(ctx, db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := svc.Content
+	res, err := demo.Load(ctx, demo.Services{Content: cs, Staff: svc.Staff, Settings: svc.Settings},
 		demo.Options{Fixtures: fixtures, UploadsDir: data + "/uploads"})
 	if err != nil {
 		t.Fatalf("demo: %v", err)
@@ -49,16 +56,22 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 		t.Fatal(err)
 	}
 	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String(), CacheMB: cacheMB}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	}
-	srv, err := NewServer(ctx, cfg, db, log)
+	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		t.Fatalf("server: %v", err)
 	}
+	if err := svc.Queue.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() {
+		srv.Close()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := svc.Queue.Stop(sctx); err != nil {
+			t.Errorf("stop the queue: %v", err)
+		}
+	})
 	return &testSite{URL: cfg.URL, Data: data, DB: db, Content: cs, Sample: res.SampleSlug}
 }
 

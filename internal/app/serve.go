@@ -20,10 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"nashra.dev/nashra/internal/config"
-	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/demo"
-	"nashra.dev/nashra/internal/settings"
-	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/web"
 	"nashra.dev/nashra/internal/web/admin"
@@ -44,12 +41,13 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 	}
 	defer db.Close()
 
-	cs := content.New(db, time.Now)
-	ss := staff.New(db, time.Now)
-	set := settings.New(db)
+	svc, err := NewServices(ctx, db, log)
+	if err != nil {
+		return err
+	}
 	uploads := filepath.Join(cfg.Data, "uploads")
 	if cfg.Demo {
-		res, err := demo.Load(ctx, demo.Services{Content: cs, Staff: ss, Settings: set},
+		res, err := demo.Load(ctx, demo.Services{Content: svc.Content, Staff: svc.Staff, Settings: svc.Settings},
 			demo.Options{Fixtures: cfg.Fixtures, UploadsDir: uploads, Log: log})
 		if err != nil {
 			return fmt.Errorf("load demo content: %w", err)
@@ -59,17 +57,20 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 		}
 	}
 
-	srv, err := NewServer(ctx, cfg, db, log)
+	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		return err
+	}
+	if err := svc.Queue.Start(ctx); err != nil {
+		return fmt.Errorf("start the job queue: %w", err)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
 	fmt.Fprintf(out, "Nashra is running at %s/\n", cfg.URL)
-	if owner, err := ss.HasOwner(ctx); err == nil && !owner {
-		tok, err := ss.NewSetupToken(ctx, 24*time.Hour)
+	if owner, err := svc.Staff.HasOwner(ctx); err == nil && !owner {
+		tok, err := svc.Staff.NewSetupToken(ctx, 24*time.Hour)
 		if err != nil {
 			return err
 		}
@@ -88,6 +89,9 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := svc.Queue.Stop(sctx); err != nil {
+		return fmt.Errorf("stop the job queue: %w", err)
 	}
 	log.Info("stopped")
 	return nil
@@ -112,8 +116,8 @@ func openSite(ctx context.Context, sc config.Site, log *slog.Logger) (*store.DB,
 
 // NewServer wires the HTTP side: the public site behind the page cache, the
 // admin, health and metrics, all behind security headers and CSRF checks.
-func NewServer(ctx context.Context, cfg config.Server, db *store.DB, log *slog.Logger) (*http.Server, error) {
-	cs, ss, set := content.New(db, time.Now), staff.New(db, time.Now), settings.New(db)
+func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.Logger) (*http.Server, error) {
+	db, cs, ss, set := svc.DB, svc.Content, svc.Staff, svc.Settings
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)

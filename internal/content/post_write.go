@@ -276,6 +276,11 @@ func (s *Service) writePost(ctx context.Context, tx *store.Tx, id int64, slug st
 	if err != nil {
 		return fmt.Errorf("save post: %w", err)
 	}
+	if in.Status == Scheduled {
+		if err := s.schedule(ctx, tx, id, in.PublishedAt); err != nil {
+			return fmt.Errorf("schedule post: %w", err)
+		}
+	}
 	return s.writeLinks(ctx, tx, id, in)
 }
 

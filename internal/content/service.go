@@ -12,9 +12,10 @@ const Topic = "content"
 
 // Service is the content domain over a store.
 type Service struct {
-	db  *store.DB
-	md  *Renderer
-	now func() time.Time
+	db    *store.DB
+	md    *Renderer
+	now   func() time.Time
+	queue Enqueuer // nil until SetQueue
 }
 
 // New returns the content service. now is the clock (time.Now in production,

@@ -105,16 +105,13 @@ func (s *Service) recordFailure(ctx context.Context, key string, limit int) erro
 	stale := now.Add(-throttleWindow)
 	return s.db.WithTx(ctx, func(tx *store.Tx) error {
 		var failures int
-		err := tx.QueryRow(ctx, "SELECT failures FROM login_attempts WHERE key = ?", key).Scan(&failures)
-		if errors.Is(err, store.ErrNotFound) {
-			failures, err = 0, nil
-			_, err = tx.Exec(ctx, "INSERT INTO login_attempts (key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING", key, now)
-		}
-		_ = stale
-		failures++
-		if err == nil {
-			_, err = tx.Exec(ctx, "UPDATE login_attempts SET failures = ? WHERE key = ?", failures, key)
-		}
+		err := tx.QueryRow(ctx, `INSERT INTO login_attempts (key, failures, window_start, locked_until)
+			VALUES (?, 1, ?, NULL)
+			ON CONFLICT (key) DO UPDATE SET
+				failures = CASE WHEN login_attempts.window_start <= ? THEN 1 ELSE login_attempts.failures + 1 END,
+				locked_until = CASE WHEN login_attempts.window_start <= ? THEN NULL ELSE login_attempts.locked_until END,
+				window_start = CASE WHEN login_attempts.window_start <= ? THEN excluded.window_start ELSE login_attempts.window_start END
+			RETURNING failures`, key, now, stale, stale, stale).Scan(&failures)
 		if err != nil || failures < limit {
 			return err
 		}

@@ -221,3 +221,24 @@ func Redact(dsn string) string {
 	}
 	return u.String()
 }
+
+// SQLTx exposes the transaction for libraries that take a *sql.Tx (the job
+// queue's transactional inserts). Domain code uses the methods above.
+func (tx *Tx) SQLTx() *sql.Tx { return tx.tx }
+
+// ExtraPool opens another pool on the same database, for a library that
+// holds connections for long (the job queue's workers and maintenance), so
+// that it never starves the site's own single SQLite writer. On PostgreSQL
+// it is the shared pool.
+func (db *DB) ExtraPool(maxConns int) (*sql.DB, error) {
+	if db.dialect == Postgres {
+		return db.write, nil
+	}
+	p, err := sql.Open("sqlite", "file:"+db.url+"?"+sqlitePragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(maxConns)
+	p.SetMaxIdleConns(maxConns)
+	return p, nil
+}

@@ -207,7 +207,10 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, u *staff.User
 			in.PublishedAt = time.Now()
 		}
 	case "schedule":
-		at, err := time.ParseInLocation("2006-01-02T15:04", f.Get("publish_at"), loc)
+		at, err := time.ParseInLocation("2006-01-02T15:04:05", f.Get("publish_at"), loc)
+		if err != nil { // browsers send seconds only when the field's step asks for them
+			at, err = time.ParseInLocation("2006-01-02T15:04", f.Get("publish_at"), loc)
+		}
 		if err != nil || !at.After(time.Now()) {
 			in.Status = content.Draft
 			h.showEditor(w, r, u, http.StatusUnprocessableEntity, p, in, tr(u.Locale, "bad_schedule"))
