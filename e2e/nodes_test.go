@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/jobs"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/store/storetest"
 )
@@ -85,5 +87,61 @@ func waitFor(t *testing.T, start time.Time, nodes []*node, path, want string) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+	}
+}
+
+// A post scheduled a few seconds ahead goes live on both nodes, and is
+// published by exactly one of them.
+func TestTwoNodesPublishAScheduledPostOnce(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	a := serve(t, "--db", dsn, "--data", t.TempDir())
+	b := serve(t, "--db", dsn, "--data", t.TempDir())
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q, err := jobs.Open(ctx, db, jobs.Options{}) // insert-only: the nodes do the work
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	cs := content.New(db, time.Now)
+	cs.SetQueue(q)
+	at := time.Now().Add(2 * time.Second)
+	p, err := cs.CreatePost(ctx, content.PostInput{Title: "خبر مجدول على عقدتين", Slug: "two-node-schedule", Status: content.Scheduled,
+		PublishedAt: at, BodyMD: "نص."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*node{a, b} {
+		if code, _ := get(t, n.URL+"/two-node-schedule/"); code != 404 {
+			t.Fatalf("visible before its time: %d", code)
+		}
+	}
+	deadline := at.Add(15 * time.Second)
+	for _, n := range []*node{a, b} {
+		for {
+			if code, _ := get(t, n.URL+"/two-node-schedule/"); code == 200 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not live on %s %v after its time", n.URL, time.Since(at))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	t.Logf("live on both nodes %v after its time", time.Since(at).Round(100*time.Millisecond))
+	time.Sleep(2 * time.Second) // let a duplicate, if there were one, happen
+	line := fmt.Sprintf("post_id=%d", p.ID)
+	total := strings.Count(a.Log(), line) + strings.Count(b.Log(), line)
+	if total != 1 {
+		t.Fatalf("the post was published %d times (want once)\nA:\n%s\nB:\n%s", total, a.Log(), b.Log())
+	}
+	final, err := cs.PostByID(ctx, p.ID)
+	if err != nil || final.Status != content.Published || final.Version != 2 {
+		t.Fatalf("final state: %+v %v", final, err)
 	}
 }
