@@ -14,14 +14,15 @@ import (
 func TestServeDemoAndStopCleanly(t *testing.T) {
 	data := t.TempDir()
 	n := serve(t, "--demo", "--data", data)
-	if n.SetupURL == "" {
+	setup := n.SetupURL()
+	if setup == "" {
 		t.Errorf("serve printed no owner setup link:\n%s", n.Log())
 	}
 	code, body := get(t, n.URL+"/")
 	if code != 200 || !strings.Contains(body, `dir="rtl"`) || !strings.Contains(body, "يعلق الكرملين") {
 		t.Fatalf("home: %d\n%.300s", code, body)
 	}
-	if code, _ := get(t, n.SetupURL); code != 200 {
+	if code, _ := get(t, setup); code != 200 {
 		t.Errorf("setup link: %d", code)
 	}
 	if _, err := os.Stat(filepath.Join(data, "nashra.db")); err != nil {

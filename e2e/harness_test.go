@@ -57,8 +57,8 @@ func binary(t *testing.T) string {
 
 // node is one running 'nashra serve' process.
 type node struct {
-	URL      string
-	SetupURL string
+	URL      string // set before serve returns
+	setupURL string // guarded by mu: printed after the URL
 	cmd      *exec.Cmd
 	mu       sync.Mutex
 	log      strings.Builder
@@ -105,7 +105,7 @@ func serve(t *testing.T, args ...string) *node {
 				once.Do(func() { close(ready) })
 			}
 			if m := setupAt.FindStringSubmatch(line); m != nil {
-				n.SetupURL = m[1]
+				n.setupURL = m[1]
 			}
 			n.mu.Unlock()
 		}
@@ -145,6 +145,21 @@ func serve(t *testing.T, args ...string) *node {
 	}
 	t.Fatalf("nashra serve never became healthy\n%s", n.Log())
 	return nil
+}
+
+// SetupURL is the one-time owner link the process printed, waiting briefly
+// for the line; "" when none came.
+func (n *node) SetupURL() string {
+	for range 40 {
+		n.mu.Lock()
+		u := n.setupURL
+		n.mu.Unlock()
+		if u != "" {
+			return u
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return ""
 }
 
 // Log is what the process printed so far.
