@@ -12,6 +12,7 @@
   const field = (name) => form.elements.namedItem(name);
   const title = field("title");
   const standfirst = field("standfirst");
+  const val = (el) => (el ? el.value : "");
   const ar = document.documentElement.lang === "ar";
   const msg = ar
     ? { words: "كلمة", autosaved: "حُفظ تلقائياً", failed: "تعذّر الحفظ التلقائي", offline: "لا اتصال — سيُعاد الحفظ التلقائي", preview: "تعذّرت المعاينة" }
@@ -30,22 +31,22 @@
     if (document.activeElement === el) {
       try { done = document.execCommand("insertText", false, text); } catch { done = false; }
     }
-    if (!done) {
-      el.setRangeText(text, start, end, "end");
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-    }
+    if (!done) { el.setRangeText(text, start, end, "end"); el.dispatchEvent(new Event("input", { bubbles: true })); }
     el.setSelectionRange(start + selStart, start + selEnd);
   }
 
-  // Wrap the selection in a marker (bold, italic); spaces caught by a
-  // double-click stay outside so "**word **" never happens.
-  function wrap(mark) {
+  // The selection without surrounding spaces (a double-click catches one), so
+  // that markers hug the words: "**word** ", never "**word **".
+  function selection() {
     const { selectionStart: s, selectionEnd: e, value: v } = body;
-    const sel = v.slice(s, e);
-    const inner = sel.trim();
-    const lead = sel.length - sel.trimStart().length;
-    const text = mark + inner + mark;
-    replace(body, s + lead, s + lead + inner.length, text, mark.length, mark.length + inner.length);
+    const raw = v.slice(s, e);
+    const sel = raw.trim();
+    const from = s + raw.length - raw.trimStart().length;
+    return { from, to: from + sel.length, sel };
+  }
+  function wrap(mark) {
+    const { from, to, sel } = selection();
+    replace(body, from, to, mark + sel + mark, mark.length, mark.length + sel.length);
   }
 
   // Line prefixes: "own" recognises the prefix to toggle it off, "strip"
@@ -91,23 +92,23 @@
 
   const isURL = (t) => /^https?:\/\/\S+$/.test(t);
   function apply(action) {
-    const sel = body.value.slice(body.selectionStart, body.selectionEnd).trim();
+    const { from, to, sel } = selection();
     switch (action) {
       case "bold": return wrap("**");
       case "italic": return wrap("*");
       case "link": {
-        // A selected URL becomes the target; otherwise the selection is the text and the URL is selected to type over.
-        if (isURL(sel)) return replace(body, body.selectionStart, body.selectionEnd, `[](${sel})`, 1);
+        // A selected URL becomes the target; otherwise the selection is the
+        // text, and the URL part is selected, ready to be typed over.
+        if (isURL(sel)) return replace(body, from, to, `[](${sel})`, 1);
         const text = `[${sel}](https://)`;
-        return replace(body, body.selectionStart, body.selectionEnd, text, sel.length + 3, text.length - 1);
+        return replace(body, from, to, text, sel.length + 3, text.length - 1);
       }
       case "image": {
-        const alt = sel || "alt";
-        const text = `![${alt}](/uploads/)`;
+        const text = `![${sel || "alt"}](/uploads/)`;
         return insertBlock(text, text.length - 1); // caret after /uploads/: type the file name
       }
       case "embed": {
-        // An embed is a bare URL on its own line; the renderer turns it into the player.
+        // An embed is a bare URL alone on its line.
         const url = isURL(sel) ? sel : "https://";
         return insertBlock(url, url.length);
       }
@@ -162,9 +163,7 @@
     toggle.setAttribute("aria-pressed", "false");
     toggle.addEventListener("click", () => showPreview(preview.hidden));
     body.addEventListener("input", () => {
-      if (preview.hidden) return;
-      clearTimeout(previewTimer);
-      previewTimer = setTimeout(renderPreview, 500);
+      if (!preview.hidden) { clearTimeout(previewTimer); previewTimer = setTimeout(renderPreview, 500); }
     });
   }
 
@@ -173,20 +172,17 @@
   function countWords() {
     // Link targets and bare URLs are not words the reader reads.
     const md = body.value.replace(/\]\([^)\s]*\)/g, "]").replace(/https?:\/\/\S+/g, " ");
-    const text = `${title ? title.value : ""} ${standfirst ? standfirst.value : ""} ${md}`;
+    const text = `${val(title)} ${val(standfirst)} ${md}`;
     const n = (text.match(/[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*/gu) || []).length;
     countEl.textContent = `${n} ${msg.words}`;
   }
-  if (countEl) {
-    countWords();
-    form.addEventListener("input", countWords);
-  }
+  if (countEl) { countWords(); form.addEventListener("input", countWords); }
 
   // ---- Autosave ----
   const statusEl = form.querySelector("[data-autosave-status]");
   const say = (text) => { if (statusEl) statusEl.textContent = text; };
   const hhmm = (d) => `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-  const texts = () => ({ title: title ? title.value : "", standfirst: standfirst ? standfirst.value : "", body: body.value });
+  const texts = () => ({ title: val(title), standfirst: val(standfirst), body: body.value });
   const snapshot = () => JSON.stringify(texts());
   const autosaveURL = form.dataset.autosave || "";
   let saved = snapshot(); // what the server holds: the text at load, then at each autosave
@@ -224,11 +220,7 @@
   // ---- Leaving the page ----
   const formState = () => new URLSearchParams(new FormData(form)).toString();
   const loaded = formState();
-  form.addEventListener("submit", () => {
-    submitting = true;
-    clearInterval(timer);
-    timer = 0;
-  });
+  form.addEventListener("submit", () => { submitting = true; clearInterval(timer); timer = 0; });
   window.addEventListener("beforeunload", (e) => {
     if (submitting || formState() === loaded) return;
     e.preventDefault();
