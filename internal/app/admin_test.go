@@ -276,3 +276,38 @@ func TestScheduledPostGoesLiveOnTime(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "admin@example.com", staff.Administrator)
+		newStaffUser(t, db, "editor@example.com", staff.Editor)
+		ed := s.signIn(t, "editor@example.com", "a long password")
+		if code, _ := ed.get("/admin/settings"); code != http.StatusForbidden {
+			t.Fatalf("editor opens settings: %d", code)
+		}
+		if code, _ := ed.post("/admin/settings", url.Values{"title": {"x"}}); code != http.StatusForbidden {
+			t.Fatalf("editor saves settings: %d", code)
+		}
+		ad := s.signIn(t, "admin@example.com", "a long password")
+		code, body := ad.get("/admin/settings")
+		if code != 200 || !strings.Contains(body, `name="timezone"`) || !strings.Contains(body, `href="/admin/settings"`) {
+			t.Fatalf("settings form: %d", code)
+		}
+		form := url.Values{"title": {"نشرة المساء"}, "description": {"وصف"}, "lang": {"ar"}, "timezone": {"Mars/Base"}, "digits": {"arabic"},
+			"months": {"levant"}, "posts_per_page": {"5"}, "nav": {"من نحن | /about/\nالاقتصاد | /category/اقتصاد/"}, "social": {"Mastodon | https://example.social/@n"}}
+		if code, body := ad.post("/admin/settings", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Mars/Base") {
+			t.Fatalf("bad zone: %d", code)
+		}
+		form.Set("timezone", "Africa/Cairo")
+		if code, _ := ad.post("/admin/settings", form); code != http.StatusSeeOther {
+			t.Fatalf("save: %d", code)
+		}
+		home := s.mustGet(t, "/", 200)
+		mustContain(t, home, "نشرة المساء", `href="/about/"`, "example.social", `rel="me noopener"`)
+		form.Set("nav", "x | javascript:alert(1)")
+		if code, _ := ad.post("/admin/settings", form); code != http.StatusUnprocessableEntity {
+			t.Fatalf("script link accepted: %d", code)
+		}
+	})
+}

@@ -5,13 +5,21 @@ package settings
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"nashra.dev/nashra/internal/store"
 )
 
 // Topic is the change-notice topic for settings; pages depend on them.
 const Topic = "settings"
+
+// ErrInvalid marks settings that cannot be saved.
+var ErrInvalid = errors.New("invalid settings")
 
 // Site holds what the public site needs to know about itself. The zero value
 // is never used: Defaults fills it.
@@ -26,6 +34,65 @@ type Site struct {
 	PostsPerPage int    `json:"posts_per_page"`
 	// PublisherLogo is a site path or URL for JSON-LD's publisher logo.
 	PublisherLogo string `json:"publisher_logo"`
+	// Nav replaces the default navigation (the top-level sections) when set.
+	Nav []Link `json:"nav,omitempty"`
+	// Social links are shown in the footer (rel="me").
+	Social []Link `json:"social,omitempty"`
+}
+
+// Link is a labelled address in a menu.
+type Link struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Validate checks settings an editor typed, so that a mistake is a message
+// on the form and never a broken site.
+func (s *Site) Validate() error {
+	bad := func(f string, a ...any) error { return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(f, a...)) }
+	s.Title = strings.TrimSpace(s.Title)
+	if s.Title == "" || utf8.RuneCountInString(s.Title) > 100 {
+		return bad("the site title must have 1 to 100 characters")
+	}
+	if utf8.RuneCountInString(s.Description) > 300 {
+		return bad("the description is longer than 300 characters")
+	}
+	if s.Lang != "ar" && s.Lang != "en" {
+		return bad("the site language must be ar or en")
+	}
+	if _, err := time.LoadLocation(s.Timezone); err != nil || s.Timezone == "" || s.Timezone == "Local" {
+		return bad("unknown time zone %q (use a name such as Asia/Riyadh)", s.Timezone)
+	}
+	if s.Digits != "latin" && s.Digits != "arabic" {
+		return bad("digits must be latin or arabic")
+	}
+	if s.Months != "standard" && s.Months != "levant" && s.Months != "maghreb" {
+		return bad("month names must be standard, levant or maghreb")
+	}
+	if s.PostsPerPage < 1 || s.PostsPerPage > 100 {
+		return bad("posts per page must be between 1 and 100")
+	}
+	if s.PublisherLogo != "" && !safeURL(s.PublisherLogo) {
+		return bad("the logo must be a path on this site or an http(s) address")
+	}
+	for _, l := range append(append([]Link{}, s.Nav...), s.Social...) {
+		if strings.TrimSpace(l.Name) == "" || !safeURL(l.URL) {
+			return bad("menu item %q needs a name and a path or http(s) address", l.Name)
+		}
+	}
+	if len(s.Nav) > 30 || len(s.Social) > 20 {
+		return bad("too many menu items")
+	}
+	return nil
+}
+
+// safeURL accepts site paths and http(s) addresses, nothing that runs script.
+func safeURL(u string) bool {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return true
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 // Defaults are the settings of a new site.
@@ -69,6 +136,9 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 
 // SaveSite stores the site settings and tells every node.
 func (s *Service) SaveSite(ctx context.Context, site Site) error {
+	if err := site.Validate(); err != nil {
+		return err
+	}
 	raw, err := json.Marshal(site)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Opti
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -76,6 +76,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/preview", h.auth(h.preview))
 	mux.Handle("GET /admin/posts/{id}/revisions", h.auth(h.revisionList))
 	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", h.auth(h.revisionRestore))
+	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
+	mux.Handle("POST /admin/settings", h.auth(h.settingsSave))
 }
 
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, u *staff.User) {

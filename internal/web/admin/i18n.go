@@ -26,6 +26,9 @@ var messages = map[string]map[string]string{
 		"flash_bulk_done": "تم.", "flash_bulk_partial": "نُفّذ الإجراء إلا على مقالات لا تملك صلاحيتها.",
 		"no_posts": "لا مقالات بعد.", "prev": "السابق", "next": "التالي", "total": "المجموع", "diff": "الفرق عن النسخة الحالية",
 		"toolbar": "أدوات التنسيق", "by": "بقلم",
+		"settings": "الإعدادات", "site_title": "اسم الموقع", "site_description": "وصف الموقع", "publisher_logo": "شعار الناشر (رابط)",
+		"timezone": "المنطقة الزمنية", "digits": "الأرقام", "months": "أسماء الأشهر", "hijri": "إظهار التاريخ الهجري",
+		"posts_per_page": "مقالات في الصفحة", "nav_menu": "قائمة التنقل (الاسم | الرابط في كل سطر؛ فارغة = الأقسام)", "social_links": "روابط التواصل (الاسم | الرابط)",
 	},
 	"en": {
 		"admin": "Newsroom", "sign_in": "Sign in", "sign_out": "Sign out", "email": "Email", "password": "Password",
@@ -50,6 +53,9 @@ var messages = map[string]map[string]string{
 		"flash_bulk_done": "Done.", "flash_bulk_partial": "Done, except for posts you may not change.",
 		"no_posts": "No posts yet.", "prev": "Previous", "next": "Next", "total": "Total", "diff": "Difference from the current version",
 		"toolbar": "Formatting", "by": "By",
+		"settings": "Settings", "site_title": "Site title", "site_description": "Site description", "publisher_logo": "Publisher logo (URL)",
+		"timezone": "Time zone", "digits": "Digits", "months": "Month names", "hijri": "Show the Hijri date",
+		"posts_per_page": "Posts per page", "nav_menu": "Navigation (Name | URL per line; empty = sections)", "social_links": "Social links (Name | URL)",
 	},
 }
 

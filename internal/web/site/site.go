@@ -144,10 +144,16 @@ func (h *Handler) fill(r *http.Request, pg *page) {
 	}
 	pg.CSS = h.theme.css
 	pg.Year = time.Now().In(st.loc).Year()
-	for _, c := range st.categories {
-		if c.ParentID == 0 {
-			u := CategoryPath(&c)
-			pg.Nav = append(pg.Nav, navItem{Name: c.Name, URL: u, Current: r.URL.Path == u})
+	if len(st.site.Nav) > 0 {
+		for _, l := range st.site.Nav {
+			pg.Nav = append(pg.Nav, navItem{Name: l.Name, URL: l.URL, Current: r.URL.Path == l.URL})
+		}
+	} else {
+		for _, c := range st.categories {
+			if c.ParentID == 0 {
+				u := CategoryPath(&c)
+				pg.Nav = append(pg.Nav, navItem{Name: c.Name, URL: u, Current: r.URL.Path == u})
+			}
 		}
 	}
 	if len(pg.Feeds) == 0 {

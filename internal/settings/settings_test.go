@@ -1,0 +1,54 @@
+package settings_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"nashra.dev/nashra/internal/settings"
+	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/store/storetest"
+)
+
+func TestSiteSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := settings.New(db)
+		got, err := s.Site(ctx)
+		if err != nil || got.Title != settings.Defaults().Title {
+			t.Fatalf("defaults: %+v %v", got, err)
+		}
+		want := settings.Defaults()
+		want.Title, want.Timezone, want.Digits, want.Hijri = "نشرة الصباح", "Africa/Cairo", "arabic", true
+		want.Nav = []settings.Link{{Name: "من نحن", URL: "/about/"}}
+		want.Social = []settings.Link{{Name: "Mastodon", URL: "https://example.social/@nashra"}}
+		if err := s.SaveSite(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.Site(ctx)
+		if err != nil || got.Title != want.Title || got.Timezone != "Africa/Cairo" || len(got.Nav) != 1 || got.Social[0].URL != want.Social[0].URL {
+			t.Fatalf("round trip: %+v %v", got, err)
+		}
+		for name, mutate := range map[string]func(*settings.Site){
+			"empty title":       func(s *settings.Site) { s.Title = " " },
+			"bad zone":          func(s *settings.Site) { s.Timezone = "Mars/Olympus" },
+			"local zone":        func(s *settings.Site) { s.Timezone = "Local" },
+			"bad language":      func(s *settings.Site) { s.Lang = "xx" },
+			"bad digits":        func(s *settings.Site) { s.Digits = "roman" },
+			"bad months":        func(s *settings.Site) { s.Months = "julian" },
+			"zero per page":     func(s *settings.Site) { s.PostsPerPage = 0 },
+			"script in menu":    func(s *settings.Site) { s.Nav = []settings.Link{{Name: "x", URL: "javascript:alert(1)"}} },
+			"protocol-relative": func(s *settings.Site) { s.Social = []settings.Link{{Name: "x", URL: "//evil.example"}} },
+			"nameless link":     func(s *settings.Site) { s.Nav = []settings.Link{{Name: "", URL: "/"}} },
+		} {
+			bad := want
+			mutate(&bad)
+			if err := s.SaveSite(ctx, bad); !errors.Is(err, settings.ErrInvalid) {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if got, _ := s.Site(ctx); got.Title != want.Title {
+			t.Fatal("a refused save changed the settings")
+		}
+	})
+}
