@@ -1,8 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -308,6 +313,94 @@ func TestAdminSettings(t *testing.T) {
 		form.Set("nav", "x | javascript:alert(1)")
 		if code, _ := ad.post("/admin/settings", form); code != http.StatusUnprocessableEntity {
 			t.Fatalf("script link accepted: %d", code)
+		}
+	})
+}
+
+// outboxLink waits for a message to to appear in the outbox and returns the
+// first link in it that contains path.
+func outboxLink(t *testing.T, data, to, path string) string {
+	t.Helper()
+	re := regexp.MustCompile(`https?://\S*` + regexp.QuoteMeta(path) + `\S*`)
+	for range 50 {
+		files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil || !strings.Contains(msg.Header.Get("To"), to) {
+				continue
+			}
+			body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
+			if m := re.FindString(string(body)); m != "" {
+				return m
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no message to %s with a %s link in the outbox", to, path)
+	return ""
+}
+
+func TestAdminInvitationsAndPasswordResets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "admin@example.com", staff.Administrator)
+		newStaffUser(t, db, "author@example.com", staff.Author)
+		if code, _ := s.signIn(t, "author@example.com", "a long password").get("/admin/staff"); code != http.StatusForbidden {
+			t.Fatalf("an author sees the staff page: %d", code)
+		}
+		ad := s.signIn(t, "admin@example.com", "a long password")
+		if code, _ := ad.post("/admin/staff/invite", url.Values{"email": {"new@example.com"}, "role": {"owner"}}); code != http.StatusForbidden {
+			t.Fatalf("an administrator invites an owner: %d", code)
+		}
+		if code, _ := ad.post("/admin/staff/invite", url.Values{"email": {"not an email"}, "role": {"author"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("bad email: %d", code)
+		}
+		if code, _ := ad.post("/admin/staff/invite", url.Values{"email": {"new@example.com"}, "role": {"editor"}}); code != http.StatusSeeOther {
+			t.Fatalf("invite: %d", code)
+		}
+		link := outboxLink(t, s.Data, "new@example.com", "/admin/invite?token=")
+		path := strings.TrimPrefix(link, s.URL)
+		anon := &browser{t: t, s: s, http: client}
+		if code, body := anon.get(path); code != 200 || !strings.Contains(body, "new@example.com") {
+			t.Fatalf("invite page: %d", code)
+		}
+		tok := path[strings.Index(path, "token=")+6:]
+		tok, _ = url.QueryUnescape(tok)
+		if code, _ := anon.post("/admin/invite", url.Values{"token": {tok}, "name": {"عضو جديد"}, "password": {"short"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("short password: %d", code)
+		}
+		if code, _ := anon.post("/admin/invite", url.Values{"token": {tok}, "name": {"عضو جديد"}, "password": {"a new long password"}}); code != http.StatusSeeOther {
+			t.Fatalf("accept: %d", code)
+		}
+		if code, _ := anon.post("/admin/invite", url.Values{"token": {tok}, "name": {"مرة ثانية"}, "password": {"a new long password"}}); code != http.StatusForbidden {
+			t.Fatalf("second use of an invitation: %d", code)
+		}
+		s.signIn(t, "new@example.com", "a new long password")
+
+		// Reset: the same answer for a real and an unknown address.
+		_, real := anon.post("/admin/forgot", url.Values{"email": {"author@example.com"}})
+		_, unknown := anon.post("/admin/forgot", url.Values{"email": {"nobody@example.com"}})
+		if !strings.Contains(real, "إن كان للعنوان حساب") || !strings.Contains(unknown, "إن كان للعنوان حساب") {
+			t.Fatal("the reset form tells which addresses have accounts")
+		}
+		reset := strings.TrimPrefix(outboxLink(t, s.Data, "author@example.com", "/admin/reset?token="), s.URL)
+		rtok, _ := url.QueryUnescape(reset[strings.Index(reset, "token=")+6:])
+		if code, _ := anon.get(reset); code != 200 {
+			t.Fatalf("reset page: %d", code)
+		}
+		if code, _ := anon.post("/admin/reset", url.Values{"token": {rtok}, "password": {"the author's new password"}}); code != http.StatusSeeOther {
+			t.Fatalf("reset: %d", code)
+		}
+		if code, _ := anon.post("/admin/reset", url.Values{"token": {rtok}, "password": {"yet another password"}}); code != http.StatusForbidden {
+			t.Fatalf("second use of a reset link: %d", code)
+		}
+		s.signIn(t, "author@example.com", "the author's new password")
+		if code, _ := anon.get("/admin/reset?token=garbage"); code != http.StatusForbidden {
+			t.Fatalf("garbage token: %d", code)
 		}
 	})
 }

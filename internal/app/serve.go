@@ -21,6 +21,7 @@ import (
 
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/demo"
+	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/web"
 	"nashra.dev/nashra/internal/web/admin"
@@ -140,7 +141,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	siteMux := http.NewServeMux()
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
-	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL})
+	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL, Mail: mail.Outbox{Dir: filepath.Join(cfg.Data, "outbox")}})
 	if err != nil {
 		return nil, err
 	}

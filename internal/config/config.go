@@ -88,6 +88,10 @@ func (c *Server) Validate() error {
 		return fmt.Errorf("--url %q: expected an http(s) URL such as https://news.example", c.URL)
 	}
 	c.URL = strings.TrimRight(c.URL, "/")
+	if c.SMTP != "" {
+		// Refuse rather than pretend: mail would silently stay in the outbox.
+		return errors.New("--smtp: sending through SMTP is not available yet; leave it empty and mail goes to DATA/outbox")
+	}
 	if c.CacheMB < 0 {
 		return errors.New("--cache-mb must be 0 or more")
 	}

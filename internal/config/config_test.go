@@ -28,6 +28,7 @@ func TestValidate(t *testing.T) {
 		{"bad addr", Server{Site: Site{Data: dir}, Addr: "8080"}, "expected host:port"},
 		{"bad url", Server{Site: Site{Data: dir}, Addr: ":80", URL: "ftp://x"}, "--url"},
 		{"negative cache", Server{Site: Site{Data: dir}, Addr: ":80", CacheMB: -1}, "cache-mb"},
+		{"smtp not yet", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtp://mail.example:587"}, "not available yet"},
 	}
 	if os.Geteuid() != 0 { // root writes anywhere
 		cases = append(cases, struct {

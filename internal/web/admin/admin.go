@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/content"
+	nmail "nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 )
@@ -28,7 +29,9 @@ type Handler struct {
 	content  *content.Service
 	settings *settings.Service
 	log      *slog.Logger
-	secure   bool // the site is served over https: cookies get Secure
+	secure   bool   // the site is served over https: cookies get Secure
+	base     string // the site's public URL, for links in emails
+	mail     nmail.Sender
 	pages    map[string]*template.Template
 	static   http.Handler
 }
@@ -37,16 +40,18 @@ type Handler struct {
 type Options struct {
 	Log     *slog.Logger
 	BaseURL string
+	Mail    nmail.Sender // invitations and password resets
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
-	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://")}
+	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
+		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -76,6 +81,15 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/preview", h.auth(h.preview))
 	mux.Handle("GET /admin/posts/{id}/revisions", h.auth(h.revisionList))
 	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", h.auth(h.revisionRestore))
+	mux.HandleFunc("GET /admin/forgot", h.forgotForm)
+	mux.HandleFunc("POST /admin/forgot", h.forgot)
+	mux.HandleFunc("GET /admin/reset", h.resetForm)
+	mux.HandleFunc("POST /admin/reset", h.reset)
+	mux.HandleFunc("GET /admin/invite", h.inviteForm)
+	mux.HandleFunc("POST /admin/invite", h.acceptInvite)
+	mux.Handle("GET /admin/staff", h.auth(h.staffList))
+	mux.Handle("POST /admin/staff/invite", h.auth(h.staffInvite))
+	mux.Handle("POST /admin/staff/{id}/role", h.auth(h.staffRole))
 	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
 	mux.Handle("POST /admin/settings", h.auth(h.settingsSave))
 }
