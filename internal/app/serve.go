@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 		return err
 	}
 	log := NewLogger(out, cfg.JSONLogs)
+	tuneGC()
 	db, err := openSite(ctx, cfg.Site, log)
 	if err != nil {
 		return err
@@ -214,6 +216,19 @@ func uploadsHandler(dir string) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fs.ServeHTTP(w, r)
 	})
+}
+
+// tuneGC trades memory for CPU: rendering a page allocates a few hundred KB
+// that die at once, and with the default GOGC=100 the collector runs every
+// few requests. A larger heap goal with a soft limit keeps it cheap without
+// letting memory grow unbounded. GOGC and GOMEMLIMIT, when set, win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(768 << 20)
+	}
 }
 
 // NewLogger makes the process's structured logger.
