@@ -209,45 +209,32 @@ const relatedPerTag = 40
 // Related returns up to n live posts in p's language that share p's tags,
 // those sharing more tags first, then the newest; it fills up with the newest
 // of p's primary category. p.Tags must be loaded (Lookup and PostByID do).
+// One statement: candidates come from the index of each tag and of the
+// category, so the cost does not grow with the archive.
 func (s *Service) Related(ctx context.Context, p *Post, n int) ([]Post, error) {
 	live := " AND p.type = 'post' AND p.status = 'published' AND p.published_at <= ? AND p.lang = ?"
-	var out []Post
-	if len(p.Tags) > 0 {
-		var parts []string
-		var args []any
-		for i, t := range p.Tags {
-			if i == 8 {
-				break
-			}
-			parts = append(parts, fmt.Sprintf(`SELECT post_id FROM (SELECT pt.post_id FROM post_tags pt
-				WHERE pt.tag_id = ? AND pt.post_id <> ? ORDER BY pt.post_id DESC LIMIT %d) c%d`, relatedPerTag, i))
-			args = append(args, t.ID, p.ID)
+	var parts []string
+	var args []any
+	for i, t := range p.Tags {
+		if i == 8 {
+			break
 		}
-		// CROSS JOIN makes SQLite drive the join from the few candidates
-		// rather than from every live post; PostgreSQL plans it freely.
-		q := "SELECT " + colsNoBody + ` FROM (SELECT post_id, COUNT(*) AS shared FROM (` +
-			strings.Join(parts, " UNION ALL ") + `) cand GROUP BY post_id) t CROSS JOIN posts p WHERE p.id = t.post_id` + live +
-			` ORDER BY t.shared DESC, p.published_at DESC, p.id DESC LIMIT ?`
-		var err error
-		if out, err = s.queryPosts(ctx, q, append(args, s.Now(), p.Lang, n)...); err != nil {
-			return nil, err
-		}
+		parts = append(parts, fmt.Sprintf(`SELECT post_id, 1 AS hit FROM (SELECT pt.post_id FROM post_tags pt
+			WHERE pt.tag_id = ? AND pt.post_id <> ? ORDER BY pt.post_id DESC LIMIT %d) c%d`, relatedPerTag, i))
+		args = append(args, t.ID, p.ID)
 	}
-	if len(out) < n && p.CategoryID != 0 {
-		more, err := s.queryPosts(ctx, "SELECT "+colsNoBody+" FROM posts p WHERE p.category_id = ? AND p.id <> ?"+live+
-			" ORDER BY p.published_at DESC, p.id DESC LIMIT ?", p.CategoryID, p.ID, s.Now(), p.Lang, n+len(out))
-		if err != nil {
-			return nil, err
-		}
-		seen := map[int64]bool{}
-		for _, r := range out {
-			seen[r.ID] = true
-		}
-		for _, r := range more {
-			if len(out) < n && !seen[r.ID] {
-				out = append(out, r)
-			}
-		}
+	// The category's newest posts score 0 shared tags; a post found both ways keeps its tag score.
+	parts = append(parts, `SELECT post_id, 0 AS hit FROM (SELECT c.id AS post_id FROM posts c WHERE c.category_id = ? AND c.id <> ?
+		AND c.type = 'post' AND c.status = 'published' AND c.published_at <= ? ORDER BY c.published_at DESC LIMIT ?) fb`)
+	args = append(args, p.CategoryID, p.ID, s.Now(), n*2)
+	// CROSS JOIN makes SQLite drive the join from the few candidates rather
+	// than from every live post; PostgreSQL plans it freely.
+	q := "SELECT " + colsNoBody + ` FROM (SELECT post_id, SUM(hit) AS shared FROM (` + strings.Join(parts, " UNION ALL ") +
+		`) cand GROUP BY post_id) t CROSS JOIN posts p WHERE p.id = t.post_id` + live +
+		` ORDER BY t.shared DESC, p.published_at DESC, p.id DESC LIMIT ?`
+	out, err := s.queryPosts(ctx, q, append(args, s.Now(), p.Lang, n)...)
+	if err != nil {
+		return nil, err
 	}
 	return out, s.loadRelations(ctx, out, false)
 }
