@@ -14,6 +14,7 @@ import (
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/demo"
+	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/testenv"
@@ -38,7 +39,7 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	svc, err := NewServices(ctx, db, log)
+	svc, err := NewServices(ctx, db, media.NewDiskStorage(data), log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,6 @@ import (
 
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/demo"
-	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/web"
 	"nashra.dev/nashra/internal/web/admin"
@@ -44,7 +43,11 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 	}
 	defer db.Close()
 
-	svc, err := NewServices(ctx, db, log)
+	st, err := MediaStorage(ctx, cfg.Data, cfg.S3)
+	if err != nil {
+		return err
+	}
+	svc, err := NewServices(ctx, db, st, log)
 	if err != nil {
 		return err
 	}
@@ -60,6 +63,12 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 		}
 	}
 
+	mailer, closeMail, err := newMailer(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeMail()
+	svc.Mail = mailer
 	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		return err
@@ -143,7 +152,8 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	siteMux := http.NewServeMux()
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
-	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL, Mail: mail.Outbox{Dir: filepath.Join(cfg.Data, "outbox")}})
+	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
+		Mail: svc.mailer(cfg), Media: svc.Media})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +223,8 @@ func uploadsHandler(dir string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=86400")
+		// Keys are random and never reused: a file at an address never changes.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		fs.ServeHTTP(w, r)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/store"
 )
 
@@ -32,6 +33,19 @@ type Server struct {
 	CacheMB  int    `name:"cache-mb" env:"NASHRA_CACHE_MB" default:"64" help:"Memory for cached pages, in MB; 0 turns the page cache off."`
 	Fixtures string `name:"fixtures" env:"NASHRA_FIXTURES" default:"../shared/fixtures" help:"Fixtures folder the demo reads the sample article from."`
 	JSONLogs bool   `name:"json-logs" env:"NASHRA_JSON_LOGS" help:"Write logs as JSON lines instead of text."`
+	S3       S3     `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
+}
+
+// S3 selects S3-compatible object storage for media; without an endpoint,
+// media live under DATA/uploads.
+type S3 struct {
+	Endpoint  string `name:"endpoint" env:"ENDPOINT" help:"S3 endpoint host:port (e.g. s3.eu-central-1.amazonaws.com); empty stores media on disk."`
+	Bucket    string `name:"bucket" env:"BUCKET" help:"S3 bucket for media."`
+	AccessKey string `name:"access-key" env:"ACCESS_KEY" help:"S3 access key."`
+	SecretKey string `name:"secret-key" env:"SECRET_KEY" help:"S3 secret key (prefer the environment variable)."`
+	Region    string `name:"region" env:"REGION" help:"S3 region."`
+	Insecure  bool   `name:"insecure" env:"INSECURE" help:"Talk to the S3 endpoint over plain HTTP (local test servers only)."`
+	PublicURL string `name:"public-url" env:"PUBLIC_URL" help:"Public base URL of the bucket or its CDN, used in pages."`
 }
 
 // DBURL is the database to open: the --db value, or the SQLite file in Data.
@@ -89,8 +103,12 @@ func (c *Server) Validate() error {
 	}
 	c.URL = strings.TrimRight(c.URL, "/")
 	if c.SMTP != "" {
-		// Refuse rather than pretend: mail would silently stay in the outbox.
-		return errors.New("--smtp: sending through SMTP is not available yet; leave it empty and mail goes to DATA/outbox")
+		if _, err := mail.ParseSMTPURL(c.SMTP); err != nil {
+			return fmt.Errorf("--smtp: %w", err) // the error shows the URL with its password hidden
+		}
+	}
+	if c.S3.Endpoint != "" && (c.S3.Bucket == "" || c.S3.PublicURL == "") {
+		return errors.New("--s3-endpoint needs --s3-bucket and --s3-public-url")
 	}
 	if c.CacheMB < 0 {
 		return errors.New("--cache-mb must be 0 or more")

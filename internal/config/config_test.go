@@ -28,7 +28,9 @@ func TestValidate(t *testing.T) {
 		{"bad addr", Server{Site: Site{Data: dir}, Addr: "8080"}, "expected host:port"},
 		{"bad url", Server{Site: Site{Data: dir}, Addr: ":80", URL: "ftp://x"}, "--url"},
 		{"negative cache", Server{Site: Site{Data: dir}, Addr: ":80", CacheMB: -1}, "cache-mb"},
-		{"smtp not yet", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtp://mail.example:587"}, "not available yet"},
+		{"smtp url", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtps://news:s3cret@mail.example:465?pool=2&rate=10"}, ""},
+		{"bad smtp url", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtp://news:s3cret@mail.example:99999"}, `--smtp: invalid SMTP URL "smtp://news:xxxxx@mail.example:99999"`},
+		{"smtp wrong scheme", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "http://mail.example"}, "scheme must be smtp:// or smtps://"},
 	}
 	if os.Geteuid() != 0 { // root writes anywhere
 		cases = append(cases, struct {
@@ -45,6 +47,8 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("unexpected error %v", err)
 			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 				t.Fatalf("got %v, want an error containing %q", err, c.want)
+			case err != nil && strings.Contains(err.Error(), "s3cret"):
+				t.Fatalf("the error shows the password: %v", err)
 			}
 		})
 	}

@@ -55,6 +55,7 @@ func (m *Moved) Error() string { return "moved to " + m.Slug }
 type Image struct {
 	URL, Alt, Caption, Credit string
 	Width, Height             int
+	SrcSet                    string // responsive sizes, when the image is from the media library
 }
 
 // Source credits the outlet a story came from. A wire story translated by

@@ -13,7 +13,7 @@ import (
 
 const postCols = `p.id, p.type, p.slug, p.title, p.standfirst, %BODY%, p.status, p.visibility, p.lang, p.dir,
 	COALESCE(p.category_id, 0), p.published_at, p.created_at, p.updated_at,
-	p.featured_image, p.featured_alt, p.featured_caption, p.featured_credit, p.featured_width, p.featured_height,
+	p.featured_image, p.featured_alt, p.featured_caption, p.featured_credit, p.featured_width, p.featured_height, p.featured_srcset,
 	p.source_name, p.source_url, p.source_lang, p.source_translated, p.canonical_url, p.translation_group,
 	p.seo_title, p.seo_description, p.word_count, p.version, p.preview_token`
 
@@ -27,7 +27,7 @@ func scanPost(sc interface{ Scan(...any) error }) (Post, error) {
 	var published sql.NullTime
 	err := sc.Scan(&p.ID, &p.Type, &p.Slug, &p.Title, &p.Standfirst, &p.BodyMD, &p.BodyHTML, &p.Status, &p.Visibility,
 		&p.Lang, &p.Dir, &p.CategoryID, &published, &p.CreatedAt, &p.UpdatedAt,
-		&p.Featured.URL, &p.Featured.Alt, &p.Featured.Caption, &p.Featured.Credit, &p.Featured.Width, &p.Featured.Height,
+		&p.Featured.URL, &p.Featured.Alt, &p.Featured.Caption, &p.Featured.Credit, &p.Featured.Width, &p.Featured.Height, &p.Featured.SrcSet,
 		&p.Source.Name, &p.Source.URL, &p.Source.Lang, &p.Source.Translated, &p.CanonicalURL, &p.TranslationGroup,
 		&p.SEOTitle, &p.SEODescription, &p.WordCount, &p.Version, &p.PreviewToken)
 	if published.Valid {

@@ -262,12 +262,12 @@ func (s *Service) writePost(ctx context.Context, tx *store.Tx, id int64, slug st
 	words := arabic.WordCount(in.Standfirst) + arabic.WordCount(in.BodyMD)
 	_, err := tx.Exec(ctx, `UPDATE posts SET type = ?, slug = ?, title = ?, standfirst = ?, body_md = ?, body_html = ?,
 		status = ?, visibility = ?, lang = ?, dir = ?, category_id = ?, published_at = ?, updated_at = ?,
-		featured_image = ?, featured_alt = ?, featured_caption = ?, featured_credit = ?, featured_width = ?, featured_height = ?,
+		featured_image = ?, featured_alt = ?, featured_caption = ?, featured_credit = ?, featured_width = ?, featured_height = ?, featured_srcset = ?,
 		source_name = ?, source_url = ?, source_lang = ?, source_translated = ?, canonical_url = ?, translation_group = ?,
 		seo_title = ?, seo_description = ?, word_count = ? WHERE id = ?`,
 		in.Type, slug, in.Title, strings.TrimSpace(in.Standfirst), in.BodyMD, html,
 		in.Status, in.Visibility, in.Lang, in.Dir, primary, published, now,
-		in.Featured.URL, in.Featured.Alt, in.Featured.Caption, in.Featured.Credit, in.Featured.Width, in.Featured.Height,
+		in.Featured.URL, in.Featured.Alt, in.Featured.Caption, in.Featured.Credit, in.Featured.Width, in.Featured.Height, in.Featured.SrcSet,
 		strings.TrimSpace(in.Source.Name), in.Source.URL, in.Source.Lang, in.Source.Translated, in.CanonicalURL, in.TranslationGroup,
 		in.SEOTitle, in.SEODescription, words, id)
 	if errors.Is(err, store.ErrReference) {

@@ -77,6 +77,12 @@ func (m *Message) Bytes() ([]byte, error) {
 		if err := writeQP(&b, m.Text); err != nil {
 			return nil, err
 		}
+		// End on a line break, as RFC 5322 lines do: SMTP would add one
+		// before the final dot anyway, and the outbox file should hold
+		// exactly the bytes the server receives.
+		if !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
+			b.WriteString("\r\n")
+		}
 		return b.Bytes(), nil
 	}
 	mw := multipart.NewWriter(&b)

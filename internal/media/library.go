@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"nashra.dev/nashra/internal/store"
 )
@@ -141,4 +143,25 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("media %d: record deleted, but files remain in storage: %w", id, err)
 	}
 	return nil
+}
+
+// ByURL finds the item whose original is served at u (the address an editor
+// pasted as a featured image), so that pages can offer its responsive sizes.
+func (s *Service) ByURL(ctx context.Context, u string) (*Item, error) {
+	prefix := s.st.URL("")
+	if prefix == "" || !strings.HasPrefix(u, prefix) {
+		return nil, fmt.Errorf("%w: %q is not in the media library", ErrNotFound, u)
+	}
+	key, err := url.PathUnescape(strings.TrimPrefix(strings.TrimPrefix(u, prefix), "/"))
+	if err != nil || key == "" {
+		return nil, fmt.Errorf("%w: %q is not in the media library", ErrNotFound, u)
+	}
+	it, err := s.scan(s.db.QueryRow(ctx, "SELECT "+itemCols+" FROM media WHERE storage_key = ?", key))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q is not in the media library", ErrNotFound, u)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"nashra.dev/nashra/internal/content"
 	nmail "nashra.dev/nashra/internal/mail"
+	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 )
@@ -32,6 +33,7 @@ type Handler struct {
 	secure   bool   // the site is served over https: cookies get Secure
 	base     string // the site's public URL, for links in emails
 	mail     nmail.Sender
+	media    *media.Service
 	pages    map[string]*template.Template
 	static   http.Handler
 }
@@ -41,17 +43,18 @@ type Options struct {
 	Log     *slog.Logger
 	BaseURL string
 	Mail    nmail.Sender // invitations and password resets
+	Media   *media.Service
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
-		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail}
+		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -90,6 +93,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/staff", h.auth(h.staffList))
 	mux.Handle("POST /admin/staff/invite", h.auth(h.staffInvite))
 	mux.Handle("POST /admin/staff/{id}/role", h.auth(h.staffRole))
+	mux.Handle("GET /admin/media", h.auth(h.mediaList))
+	mux.Handle("POST /admin/media", h.auth(h.mediaUpload))
+	mux.Handle("POST /admin/media/{id}", h.auth(h.mediaUpdate))
 	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
 	mux.Handle("POST /admin/settings", h.auth(h.settingsSave))
 }

@@ -185,6 +185,18 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, u *staff.User
 		Source:   content.Source{Name: f.Get("source_name"), URL: f.Get("source_url"), Lang: f.Get("source_lang"), Translated: f.Get("source_translated") != ""},
 	}
 	in.BaseVersion, _ = strconv.Atoi(f.Get("base_version"))
+	if h.media != nil && in.Featured.URL != "" {
+		// An image from the library brings its size and responsive variants.
+		if it, err := h.media.ByURL(r.Context(), in.Featured.URL); err == nil {
+			in.Featured.Width, in.Featured.Height, in.Featured.SrcSet = it.Width, it.Height, it.SrcSet()
+			if in.Featured.Alt == "" {
+				in.Featured.Alt = it.Alt
+			}
+			if in.Featured.Credit == "" {
+				in.Featured.Credit = it.Credit
+			}
+		}
+	}
 	for _, s := range f["category"] {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 			in.CategoryIDs = append(in.CategoryIDs, id)
@@ -196,7 +208,10 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, u *staff.User
 		}
 	}
 	if p != nil {
-		in.Status, in.PublishedAt, in.Featured.Width, in.Featured.Height = p.Status, p.PublishedAt, p.Featured.Width, p.Featured.Height
+		in.Status, in.PublishedAt = p.Status, p.PublishedAt
+		if in.Featured.URL == p.Featured.URL && in.Featured.Width == 0 {
+			in.Featured.Width, in.Featured.Height, in.Featured.SrcSet = p.Featured.Width, p.Featured.Height, p.Featured.SrcSet
+		}
 	}
 	action := f.Get("action")
 	loc := h.location(r)

@@ -53,6 +53,7 @@ CREATE TABLE posts (
     featured_credit   TEXT NOT NULL DEFAULT '',
     featured_width    INTEGER NOT NULL DEFAULT 0,
     featured_height   INTEGER NOT NULL DEFAULT 0,
+    featured_srcset   TEXT NOT NULL DEFAULT '',
     source_name       TEXT NOT NULL DEFAULT '',
     source_url        TEXT NOT NULL DEFAULT '',
     source_lang       TEXT NOT NULL DEFAULT '',
