@@ -404,3 +404,92 @@ func TestAdminInvitationsAndPasswordResets(t *testing.T) {
 		}
 	})
 }
+
+var shownOnce = regexp.MustCompile(`value="(nsh_[A-Za-z0-9_-]+|[0-9a-f]{32})" dir="ltr" aria-label="(token|key)"`)
+
+func (b *browser) apiCall(method, path, token, body string) int {
+	b.t.Helper()
+	req, _ := http.NewRequest(method, b.s.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestAccountTokensAndTheAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "admin@example.com", staff.Administrator)
+		newStaffUser(t, db, "co@example.com", staff.Contributor)
+		co := s.signIn(t, "co@example.com", "a long password")
+		code, body := co.post("/admin/account", url.Values{"do": {"token"}, "name": {"سكربت"}, "days": {"30"}})
+		m := shownOnce.FindStringSubmatch(body)
+		if code != 200 || m == nil {
+			t.Fatalf("token: %d", code)
+		}
+		tok := m[1]
+		if code := co.apiCall("GET", "/api/admin/v1/posts", tok, ""); code != 200 {
+			t.Fatalf("API with the new token: %d", code)
+		}
+		// The contributor's publish is refused by the API too.
+		if code := co.apiCall("POST", "/api/admin/v1/posts", tok, `{"posts":[{"title":"نشر مباشر","markdown":"نص","status":"published"}]}`); code != http.StatusForbidden {
+			t.Fatalf("contributor publish through the API: %d", code)
+		}
+		if code := co.apiCall("POST", "/api/admin/v1/posts", tok, `{"posts":[{"title":"مسودة عبر الواجهة","markdown":"نص","status":"draft"}]}`); code != http.StatusCreated {
+			t.Fatalf("contributor draft through the API: %d", code)
+		}
+		if _, body := co.post("/admin/account", url.Values{"do": {"key"}, "name": {"x"}}); !strings.Contains(body, "لا تملك صلاحية") {
+			t.Fatal("a contributor made a content key")
+		}
+		tokens, _ := newStaff(db).ListAPITokens(context.Background(), mustUserID(t, db, "co@example.com"))
+		if code, _ := co.post("/admin/account", url.Values{"do": {"revoke_token"}, "id": {strconv.FormatInt(tokens[0].ID, 10)}}); code != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", code)
+		}
+		if code := co.apiCall("GET", "/api/admin/v1/posts", tok, ""); code != http.StatusUnauthorized {
+			t.Fatalf("revoked token: %d", code)
+		}
+
+		ad := s.signIn(t, "admin@example.com", "a long password")
+		_, body = ad.post("/admin/account", url.Values{"do": {"key"}, "name": {"تطبيق الجوال"}})
+		km := shownOnce.FindStringSubmatch(body)
+		if km == nil {
+			t.Fatal("no content key shown")
+		}
+		if r := s.mustGetCode(t, "/api/content/v1/posts?key="+km[1]); r != 200 {
+			t.Fatalf("content API with the new key: %d", r)
+		}
+		if code, _ := ad.post("/admin/account", url.Values{"do": {"locale"}, "locale": {"en"}}); code != http.StatusSeeOther {
+			t.Fatalf("locale: %d", code)
+		}
+		if _, body := ad.get("/admin/posts"); !strings.Contains(body, `<html lang="en" dir="ltr">`) || !strings.Contains(body, "Posts") {
+			t.Fatal("the admin did not switch to English")
+		}
+		if code, _ := ad.post("/admin/account", url.Values{"do": {"password"}, "old": {"wrong one!!"}, "new": {"another long password"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong old password: %d", code)
+		}
+		if code, _ := ad.post("/admin/account", url.Values{"do": {"password"}, "old": {"a long password"}, "new": {"another long password"}}); code != http.StatusSeeOther {
+			t.Fatalf("password change: %d", code)
+		}
+		if code, _ := ad.get("/admin/posts"); code != 200 {
+			t.Fatalf("the session did not survive the password change: %d", code)
+		}
+		s.signIn(t, "admin@example.com", "another long password")
+	})
+}
+
+func mustUserID(t *testing.T, db *store.DB, email string) int64 {
+	t.Helper()
+	u, err := newStaff(db).ByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
