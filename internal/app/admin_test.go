@@ -493,3 +493,38 @@ func mustUserID(t *testing.T, db *store.DB, email string) int64 {
 	}
 	return u.ID
 }
+
+func TestAdminCategories(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "ed@example.com", staff.Editor)
+		newStaffUser(t, db, "au@example.com", staff.Author)
+		if code, _ := s.signIn(t, "au@example.com", "a long password").get("/admin/categories"); code != http.StatusForbidden {
+			t.Fatalf("an author manages sections: %d", code)
+		}
+		ed := s.signIn(t, "ed@example.com", "a long password")
+		if code, _ := ed.post("/admin/categories/new", url.Values{"name": {"رياضة"}, "description": {"كرة القدم وغيرها"}}); code != http.StatusSeeOther {
+			t.Fatalf("create: %d", code)
+		}
+		mustContain(t, s.mustGet(t, "/", 200), `href="/category/`+url.PathEscape("رياضة")+`/"`)
+		if code, _ := ed.post("/admin/categories/new", url.Values{"name": {"رياضة"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("duplicate: %d", code)
+		}
+		c, err := s.Content.CategoryBySlug(context.Background(), "رياضة")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := strconv.FormatInt(c.ID, 10)
+		if code, _ := ed.post("/admin/categories/"+id, url.Values{"name": {"الرياضة"}, "slug": {"sport"}}); code != http.StatusSeeOther {
+			t.Fatalf("rename: %d", code)
+		}
+		s.mustGet(t, "/category/sport/", 200)
+		if code, _ := ed.post("/admin/categories/"+id, url.Values{"delete": {"1"}}); code != http.StatusSeeOther {
+			t.Fatalf("delete: %d", code)
+		}
+		s.mustGet(t, "/category/sport/", 404)
+		if code, _ := ed.post("/admin/categories/abc", url.Values{"name": {"x"}}); code != http.StatusNotFound {
+			t.Fatalf("bad id: %d", code)
+		}
+	})
+}

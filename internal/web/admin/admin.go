@@ -54,7 +54,7 @@ func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Opti
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -96,6 +96,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/media", h.auth(h.mediaList))
 	mux.Handle("POST /admin/media", h.auth(h.mediaUpload))
 	mux.Handle("POST /admin/media/{id}", h.auth(h.mediaUpdate))
+	mux.Handle("GET /admin/categories", h.auth(h.categories))
+	mux.Handle("POST /admin/categories/{id}", h.auth(h.categorySave))
 	mux.Handle("GET /admin/account", h.auth(h.account))
 	mux.Handle("POST /admin/account", h.auth(h.accountSave))
 	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
