@@ -20,7 +20,6 @@ import (
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
-	"nashra.dev/nashra/internal/web/site"
 )
 
 // Options size the generated site.
@@ -112,7 +111,7 @@ func Fill(ctx context.Context, db *store.DB, opt Options) (Result, error) {
 	if res.Target.Lang != "ar" { // cannot happen: the last post is never an edition
 		return res, errors.New("benchsite: the newest post is not Arabic")
 	}
-	res.Path = site.PostPath(res.Target)
+	res.Path = content.Permalink(res.Target, content.PermalinkSlug, time.UTC) // the bench site keeps the default style
 	return res, nil
 }
 

@@ -314,6 +314,31 @@ func TestAdminSettings(t *testing.T) {
 		if code, _ := ad.post("/admin/settings", form); code != http.StatusUnprocessableEntity {
 			t.Fatalf("script link accepted: %d", code)
 		}
+
+		// WordPress's date permalinks: new addresses, old ones redirect.
+		form.Set("nav", "")
+		form.Set("permalink", "date")
+		if code, _ := ad.post("/admin/settings", form); code != http.StatusSeeOther {
+			t.Fatalf("permalink: %d", code)
+		}
+		p, err := s.Content.Lookup(context.Background(), s.Sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cairo, _ := time.LoadLocation("Africa/Cairo")
+		dated := p.PublishedAt.In(cairo).Format("/2006/01/02/") + url.PathEscape(s.Sample) + "/"
+		page := s.mustGet(t, dated, 200)
+		mustContain(t, page, `<link rel="canonical" href="`+s.URL+dated+`">`)
+		old, _ := s.get(t, "/"+url.PathEscape(s.Sample)+"/")
+		if old.StatusCode != http.StatusMovedPermanently || old.Header.Get("Location") != dated {
+			t.Fatalf("old address: %d → %q, want %q", old.StatusCode, old.Header.Get("Location"), dated)
+		}
+		mustContain(t, s.mustGet(t, "/feed/", 200), s.URL+dated)
+		mustContain(t, s.mustGet(t, "/about/", 200), "من نحن") // pages keep /slug/
+		wrongDay, _ := s.get(t, "/1999/01/01/"+url.PathEscape(s.Sample)+"/")
+		if wrongDay.StatusCode != http.StatusMovedPermanently || wrongDay.Header.Get("Location") != dated {
+			t.Fatalf("wrong date: %d %q", wrongDay.StatusCode, wrongDay.Header.Get("Location"))
+		}
 	})
 }
 

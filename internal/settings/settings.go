@@ -32,6 +32,8 @@ type Site struct {
 	Months       string `json:"months"` // "standard", "levant" or "maghreb"
 	Hijri        bool   `json:"hijri"`
 	PostsPerPage int    `json:"posts_per_page"`
+	// Permalink is the address style of posts: "slug", "date" or "month".
+	Permalink string `json:"permalink"`
 	// PublisherLogo is a site path or URL for JSON-LD's publisher logo.
 	PublisherLogo string `json:"publisher_logo"`
 	// Nav replaces the default navigation (the top-level sections) when set.
@@ -72,6 +74,12 @@ func (s *Site) Validate() error {
 	if s.PostsPerPage < 1 || s.PostsPerPage > 100 {
 		return bad("posts per page must be between 1 and 100")
 	}
+	if s.Permalink == "" {
+		s.Permalink = "slug"
+	}
+	if s.Permalink != "slug" && s.Permalink != "date" && s.Permalink != "month" {
+		return bad("the permalink style must be slug, date or month")
+	}
 	if s.PublisherLogo != "" && !safeURL(s.PublisherLogo) {
 		return bad("the logo must be a path on this site or an http(s) address")
 	}
@@ -105,6 +113,7 @@ func Defaults() Site {
 		Digits:       "latin",
 		Months:       "standard",
 		PostsPerPage: 10,
+		Permalink:    "slug",
 	}
 }
 
@@ -130,6 +139,9 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 	}
 	if site.PostsPerPage < 1 || site.PostsPerPage > 100 {
 		site.PostsPerPage = 10
+	}
+	if site.Permalink == "" {
+		site.Permalink = "slug"
 	}
 	return site, nil
 }

@@ -25,6 +25,13 @@ func (h *Handler) catchAll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isYear(parts[0]) {
+		// /YYYY/MM/slug/ and /YYYY/MM/DD/slug/ are posts in the date styles;
+		// anything all-numeric (and page/N) is a date archive.
+		last := parts[len(parts)-1]
+		if (len(parts) == 3 || len(parts) == 4) && !isDigits(last) && indexOf(parts, "page") < 0 {
+			h.article(w, r, last)
+			return
+		}
 		h.dateArchive(w, r, parts)
 		return
 	}
@@ -44,7 +51,7 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
 	p, err := h.content.Lookup(r.Context(), strings.ToLower(slug))
 	var moved *content.Moved
 	if errors.As(err, &moved) {
-		w.Header().Set("Location", "/"+url.PathEscape(moved.Slug)+"/")
+		w.Header().Set("Location", "/"+url.PathEscape(moved.Slug)+"/") // which redirects on to the right style
 		w.WriteHeader(http.StatusMovedPermanently)
 		return
 	}
@@ -52,8 +59,10 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
 		h.fail(w, r, err)
 		return
 	}
-	if p.Slug != slug { // a differently-cased address: send readers to the one true URL
-		http.Redirect(w, r, PostPath(p), http.StatusMovedPermanently)
+	if want := h.postPath(p); r.URL.EscapedPath() != want && r.URL.Path != want {
+		// A differently-cased address, or one in another permalink style
+		// (the site changed style, or an old link): one canonical URL.
+		http.Redirect(w, r, want, http.StatusMovedPermanently)
 		return
 	}
 	h.showPost(w, r, p, false)
@@ -95,12 +104,12 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Po
 		Lang: p.Lang, Dir: p.Dir, Post: p, Editions: editions, Related: related,
 		Title:       firstNonEmpty(p.SEOTitle, p.Title) + " — " + st.site.Title,
 		Description: firstNonEmpty(p.SEODescription, p.Standfirst),
-		Canonical:   firstNonEmpty(p.CanonicalURL, h.base+PostPath(p)),
+		Canonical:   firstNonEmpty(p.CanonicalURL, h.base+h.postPath(p)),
 	}
 	if len(editions) > 0 {
-		pg.Alternates = append(pg.Alternates, alternate{Lang: p.Lang, URL: h.base + PostPath(p)})
+		pg.Alternates = append(pg.Alternates, alternate{Lang: p.Lang, URL: h.base + h.postPath(p)})
 		for _, e := range editions {
-			pg.Alternates = append(pg.Alternates, alternate{Lang: e.Lang, URL: h.base + PostPath(&e)})
+			pg.Alternates = append(pg.Alternates, alternate{Lang: e.Lang, URL: h.base + h.postPath(&e)})
 		}
 	}
 	pg.Crumbs = []crumb{{Name: tr(p.Lang, "home"), URL: "/"}}

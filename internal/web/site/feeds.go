@@ -63,7 +63,7 @@ func (h *Handler) feed(format string, scope feedScope) http.HandlerFunc {
 				updated = p.UpdatedAt
 			}
 			item := &feeds.Item{
-				Title: p.Title, Link: &feeds.Link{Href: h.base + PostPath(p)}, Description: p.Standfirst,
+				Title: p.Title, Link: &feeds.Link{Href: h.base + h.postPath(p)}, Description: p.Standfirst,
 				Id: h.base + "/?p=" + strconv.FormatInt(p.ID, 10), Created: p.PublishedAt, Updated: p.UpdatedAt,
 				Content: p.BodyHTML + sourceNote(p),
 			}

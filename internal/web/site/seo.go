@@ -28,7 +28,7 @@ func ogLocale(lang string) string {
 
 func (h *Handler) articleOG(p *content.Post) *openGraph {
 	og := &openGraph{Type: "article", Title: firstNonEmpty(p.SEOTitle, p.Title), Description: firstNonEmpty(p.SEODescription, p.Standfirst),
-		URL: h.base + PostPath(p), Image: h.abs(p.Featured.URL), Locale: ogLocale(p.Lang)}
+		URL: h.base + h.postPath(p), Image: h.abs(p.Featured.URL), Locale: ogLocale(p.Lang)}
 	if p.Type == content.TypePost {
 		og.Published = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")
 		og.Modified = p.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z")
@@ -57,8 +57,8 @@ func (h *Handler) articleJSONLD(p *content.Post) template.JS {
 		"headline":            p.Title,
 		"description":         p.Standfirst,
 		"inLanguage":          p.Lang,
-		"url":                 h.base + PostPath(p),
-		"mainEntityOfPage":    map[string]any{"@type": "WebPage", "@id": h.base + PostPath(p)},
+		"url":                 h.base + h.postPath(p),
+		"mainEntityOfPage":    map[string]any{"@type": "WebPage", "@id": h.base + h.postPath(p)},
 		"datePublished":       p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"dateModified":        p.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"isAccessibleForFree": p.Visibility == "public",

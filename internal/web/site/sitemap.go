@@ -88,7 +88,7 @@ func (h *Handler) sitemapPart(w http.ResponseWriter, r *http.Request, part strin
 			return
 		}
 		for i := range posts {
-			url(h.base+PostPath(&posts[i]), posts[i].UpdatedAt, groups[posts[i].TranslationGroup])
+			url(h.base+h.postPath(&posts[i]), posts[i].UpdatedAt, groups[posts[i].TranslationGroup])
 		}
 	case part == "pages.xml":
 		url(h.base+"/", time.Time{}, nil)
@@ -98,7 +98,7 @@ func (h *Handler) sitemapPart(w http.ResponseWriter, r *http.Request, part strin
 			return
 		}
 		for i := range pages {
-			url(h.base+PostPath(&pages[i]), pages[i].UpdatedAt, nil)
+			url(h.base+h.postPath(&pages[i]), pages[i].UpdatedAt, nil)
 		}
 	case part == "categories.xml":
 		for _, c := range h.cur.Load().categories {
@@ -146,9 +146,9 @@ func (h *Handler) editionGroups(r *http.Request, posts []content.Post) (map[stri
 		if len(eds) == 0 {
 			continue
 		}
-		alts := []alternate{{Lang: p.Lang, URL: h.base + PostPath(p)}}
+		alts := []alternate{{Lang: p.Lang, URL: h.base + h.postPath(p)}}
 		for j := range eds {
-			alts = append(alts, alternate{Lang: eds[j].Lang, URL: h.base + PostPath(&eds[j])})
+			alts = append(alts, alternate{Lang: eds[j].Lang, URL: h.base + h.postPath(&eds[j])})
 		}
 		out[p.TranslationGroup] = alts
 	}
@@ -168,7 +168,7 @@ func (h *Handler) newsSitemap(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">` + "\n")
 	for i := range posts {
 		p := &posts[i]
-		b.WriteString("<url><loc>" + xmlEscape(h.base+PostPath(p)) + "</loc><news:news><news:publication><news:name>" +
+		b.WriteString("<url><loc>" + xmlEscape(h.base+h.postPath(p)) + "</loc><news:news><news:publication><news:name>" +
 			xmlEscape(st.site.Title) + "</news:name><news:language>" + xmlEscape(p.Lang) + "</news:language></news:publication>" +
 			"<news:publication_date>" + p.PublishedAt.UTC().Format(time.RFC3339) + "</news:publication_date>" +
 			"<news:title>" + xmlEscape(p.Title) + "</news:title></news:news></url>\n")

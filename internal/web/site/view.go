@@ -90,8 +90,11 @@ func probePage() *page {
 	}
 }
 
-// PostPath is the site path of a post or page: its slug, percent-encoded.
-func PostPath(p *content.Post) string { return "/" + url.PathEscape(p.Slug) + "/" }
+// postPath is the site path of a post or page in the site's permalink style.
+func (h *Handler) postPath(p *content.Post) string {
+	st := h.cur.Load()
+	return content.Permalink(p, st.site.Permalink, st.loc)
+}
 
 // CategoryPath is the site path of a category archive.
 func CategoryPath(c *content.Category) string { return "/category/" + url.PathEscape(c.Slug) + "/" }
@@ -107,7 +110,7 @@ func AuthorPath(a *content.Author) string { return "/author/" + url.PathEscape(a
 func (h *Handler) funcs() template.FuncMap {
 	return template.FuncMap{
 		"T":         func(lang, key string) string { return tr(lang, key) },
-		"postURL":   func(p any) string { return PostPath(asPost(p)) },
+		"postURL":   func(p any) string { return h.postPath(asPost(p)) },
 		"catURL":    func(c any) string { return CategoryPath(asCategory(c)) },
 		"tagURL":    func(t content.Tag) string { return TagPath(&t) },
 		"authorURL": func(a content.Author) string { return AuthorPath(&a) },
