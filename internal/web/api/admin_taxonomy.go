@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -97,10 +98,11 @@ func (h *Handler) adminCreateCategory(w http.ResponseWriter, r *http.Request, u 
 	writeJSON(w, http.StatusCreated, map[string]any{"categories": []categoryOut{h.categoryJSON(cat)}})
 }
 
-// adminListTags lists the tags in use on the public site. (content lists
-// no others yet: a tag used only by drafts shows up on those drafts.)
+// adminListTags lists every tag, by name: those of drafts and scheduled
+// posts too, and those no post uses any more, which staff choose from. (The
+// Content API lists only the tags of live posts.)
 func (h *Handler) adminListTags(w http.ResponseWriter, r *http.Request, _ *staff.User) {
-	tags, err := h.content.Tags(r.Context())
+	tags, err := h.content.AllTags(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -111,19 +113,17 @@ func (h *Handler) adminListTags(w http.ResponseWriter, r *http.Request, _ *staff
 func (h *Handler) adminGetTag(w http.ResponseWriter, r *http.Request, _ *staff.User) {
 	id, ok := pathID(r)
 	if !ok {
-		writeError(w, errNotFound("not found"))
+		writeError(w, errNotFound("no tag has this id"))
 		return
 	}
-	tags, err := h.content.Tags(r.Context())
+	t, err := h.content.TagByID(r.Context(), id)
+	if errors.Is(err, content.ErrNotFound) {
+		writeError(w, errNotFound("no tag has this id"))
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	for i := range tags {
-		if tags[i].ID == id {
-			writeJSON(w, http.StatusOK, map[string]any{"tags": []tagOut{h.tagJSON(&tags[i])}})
-			return
-		}
-	}
-	writeError(w, errNotFound("no tag in use has this id"))
+	writeJSON(w, http.StatusOK, map[string]any{"tags": []tagOut{h.tagJSON(t)}})
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/staff"
 )
 
@@ -38,12 +39,16 @@ type Options struct {
 	// ("https://example.com"); posts' url fields and the OpenAPI document's
 	// server are made from it.
 	BaseURL string
+	// Media is the media library behind /media. Without it those routes
+	// answer 501, and the rest of the APIs work as before.
+	Media *media.Service
 }
 
 // Handler serves both APIs and their OpenAPI document.
 type Handler struct {
 	content *content.Service
 	staff   *staff.Service
+	media   *media.Service // nil: the media routes answer 501
 	log     *slog.Logger
 	baseURL string
 	table   []route
@@ -64,7 +69,7 @@ func New(cs *content.Service, ss *staff.Service, opt Options) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{content: cs, staff: ss, log: log, baseURL: strings.TrimSuffix(opt.BaseURL, "/"), mux: http.NewServeMux()}
+	h := &Handler{content: cs, staff: ss, media: opt.Media, log: log, baseURL: strings.TrimSuffix(opt.BaseURL, "/"), mux: http.NewServeMux()}
 	h.openAPI = openAPIDocument(h.baseURL)
 	h.table = h.routes()
 	for _, rt := range h.table {
@@ -96,8 +101,11 @@ func (h *Handler) routes() []route {
 		{"GET", adminBase + "/categories/{id}", a(h.adminGetCategory)},
 		{"GET", adminBase + "/tags", a(h.adminListTags)},
 		{"GET", adminBase + "/tags/{id}", a(h.adminGetTag)},
-		{"GET", adminBase + "/media", a(h.mediaNotYet)},
-		{"POST", adminBase + "/media", a(h.mediaNotYet)},
+		{"GET", adminBase + "/media", a(h.withMedia(h.adminListMedia))},
+		{"POST", adminBase + "/media", a(h.withMedia(h.adminUploadMedia))},
+		{"GET", adminBase + "/media/{id}", a(h.withMedia(h.adminGetMedia))},
+		{"PUT", adminBase + "/media/{id}", a(h.withMedia(h.adminUpdateMedia))},
+		{"DELETE", adminBase + "/media/{id}", a(h.withMedia(h.adminDeleteMedia))},
 
 		{"GET", contentBase + "/posts", c(h.contentListPosts(post))},
 		{"GET", contentBase + "/posts/{id}", c(h.contentGetPost(post))},

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/store"
 )
 
@@ -98,6 +99,16 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		ae = errValidation("it refers to something that does not exist")
 	case errors.As(err, &tooLarge):
 		ae = errTooLarge(tooLarge.Limit)
+	// The media library's refusals are written for the uploader (see
+	// media's errors.go): their messages are shown as they are.
+	case errors.Is(err, media.ErrNotFound):
+		ae = errNotFound("no media item has this id")
+	case errors.Is(err, media.ErrNotImage):
+		ae = &apiError{status: http.StatusUnsupportedMediaType, typ: typeUnsupportedMedia, msg: err.Error()}
+	case errors.Is(err, media.ErrTooLarge):
+		ae = &apiError{status: http.StatusRequestEntityTooLarge, typ: typeTooLarge, msg: err.Error()}
+	case errors.Is(err, media.ErrTooManyPixels), errors.Is(err, media.ErrInvalid):
+		ae = errValidation(err.Error())
 	default:
 		h.log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 		ae = &apiError{status: http.StatusInternalServerError, typ: typeInternal, msg: "an unexpected error occurred; it has been logged"}
@@ -106,8 +117,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func errTooLarge(limit int64) *apiError {
+	size := strconv.FormatInt(limit>>20, 10) + " MB"
+	if limit%(1<<20) != 0 {
+		size = strconv.FormatInt(limit>>10, 10) + " KB"
+	}
 	return &apiError{status: http.StatusRequestEntityTooLarge, typ: typeTooLarge,
-		msg: "the request body is larger than " + strconv.FormatInt(limit>>20, 10) + " MB"}
+		msg: "the request body is larger than " + size}
 }
 
 // writeJSON sends v with an exact Content-Length (one write, no chunking).

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 )
@@ -45,6 +46,8 @@ type env struct {
 	srv    *httptest.Server
 	cs     *content.Service
 	ss     *staff.Service
+	ms     *media.Service
+	data   string // the media storage's data folder: files are under data/uploads
 	clock  *testClock
 	doc    *openAPIDoc
 	logs   *syncBuffer
@@ -61,12 +64,18 @@ type env struct {
 
 const goodPassword = "a long enough password"
 
+// testMaxBytes is the media library's file limit in tests: small, so that
+// refusing a file over it is cheap.
+const testMaxBytes = 512 << 10
+
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, clock: &testClock{t: time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)}, logs: &syncBuffer{},
 		tok: map[string]string{}, seen: map[string]bool{}}
 	e.cs, e.ss = content.New(db, e.clock.now), staff.New(db, e.clock.now)
+	e.data = t.TempDir()
+	e.ms = media.New(db, media.NewDiskStorage(e.data), e.clock.now, media.Options{MaxBytes: testMaxBytes})
 	mk := func(key, email, name string, role staff.Role) *staff.User {
 		u, err := e.ss.Create(ctx, staff.NewUser{Email: email, Name: name, Role: role, Password: goodPassword})
 		if err != nil {
@@ -120,7 +129,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	// Let the published posts be in the past, and the short-lived token expire.
 	e.clock.advance(2 * time.Minute)
 
-	h := New(e.cs, e.ss, Options{Log: slog.New(slog.NewTextHandler(e.logs, nil)), BaseURL: "https://news.example"})
+	h := New(e.cs, e.ss, Options{Log: slog.New(slog.NewTextHandler(e.logs, nil)), BaseURL: "https://news.example", Media: e.ms})
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	e.srv = httptest.NewServer(mux)
@@ -167,6 +176,7 @@ type req struct {
 	auth         string // the raw Authorization header
 	body         any    // a string or []byte is sent as is; anything else as JSON
 	ctype        string // Content-Type; application/json when there is a body
+	chunked      bool   // send the body without a Content-Length
 	header       map[string]string
 }
 
@@ -203,6 +213,9 @@ func (e *env) do(r req) *resp {
 	}
 	if sent != nil {
 		body = bytes.NewReader(sent)
+		if r.chunked {
+			body = io.MultiReader(body) // a reader of unknown length
+		}
 	}
 	hr, err := http.NewRequest(r.method, e.srv.URL+r.path, body)
 	if err != nil {
@@ -252,9 +265,21 @@ func (e *env) do(r req) *resp {
 	for _, msg := range e.doc.checkResponse(op, res.StatusCode, res.Header, out.raw) {
 		e.t.Errorf("%s %s → %d does not match the OpenAPI document: %s", r.method, r.path, res.StatusCode, msg)
 	}
-	if schema := e.doc.requestSchema(op); schema != nil && sent != nil && res.StatusCode < 300 {
-		for _, msg := range e.doc.checkJSON(schema, sent) {
-			e.t.Errorf("%s %s: the accepted request body does not match the OpenAPI document: %s", r.method, r.path, msg)
+	if sent != nil && res.StatusCode < 300 {
+		body, mt := sent, "application/json"
+		if ct := hr.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/form-data") {
+			mt = "multipart/form-data"
+			if body, err = formJSON(sent, ct); err != nil {
+				e.t.Errorf("%s %s: the accepted form does not parse: %v", r.method, r.path, err)
+			}
+		}
+		schema := e.doc.requestSchema(op, mt)
+		if schema == nil {
+			e.t.Errorf("%s %s: a %s body was accepted, but the OpenAPI document describes none", r.method, r.path, mt)
+		} else {
+			for _, msg := range e.doc.checkJSON(schema, body) {
+				e.t.Errorf("%s %s: the accepted request body does not match the OpenAPI document: %s", r.method, r.path, msg)
+			}
 		}
 	}
 	e.seenMu.Lock()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,8 +97,8 @@ const (
 	maxTags       = 100
 )
 
-// applyPost writes the fields b sets over in. known are tags a tag may be
-// named by id from (besides the site's live tags): the post's own.
+// applyPost writes the fields b sets over in. known are the post's own
+// tags, which spare a lookup when a tag is named by id.
 func (h *Handler) applyPost(ctx context.Context, b *postIn, in *content.PostInput, known []content.Tag) error {
 	texts := []struct {
 		name string
@@ -211,10 +212,10 @@ func refIDs(field string, refs []refIn) ([]int64, *apiError) {
 }
 
 // tagNames turns tag references into the names content saves tags by. New
-// names create tags; slugs and ids must name existing ones.
+// names create tags; slugs and ids must name existing ones, in use or not.
+// known are tags already looked up (the post's own), which spare a query.
 func (h *Handler) tagNames(ctx context.Context, refs []refIn, known []content.Tag) ([]string, error) {
 	names := make([]string, 0, len(refs))
-	var live []content.Tag
 	for _, r := range refs {
 		switch {
 		case strings.TrimSpace(r.Name) != "":
@@ -232,23 +233,18 @@ func (h *Handler) tagNames(ctx context.Context, refs []refIn, known []content.Ta
 			}
 			names = append(names, t.Name)
 		case r.ID > 0:
-			if live == nil {
-				var err error
-				if live, err = h.content.Tags(ctx); err != nil {
-					return nil, err
-				}
-				live = append(live, known...)
+			if i := slices.IndexFunc(known, func(t content.Tag) bool { return t.ID == r.ID }); i >= 0 {
+				names = append(names, known[i].Name)
+				continue
 			}
-			name := ""
-			for _, t := range live {
-				if t.ID == r.ID {
-					name = t.Name
-				}
-			}
-			if name == "" {
+			t, err := h.content.TagByID(ctx, r.ID)
+			if errors.Is(err, content.ErrNotFound) {
 				return nil, errValidation(fmt.Sprintf("no tag has the id %d; name the tag instead", r.ID))
 			}
-			names = append(names, name)
+			if err != nil {
+				return nil, err
+			}
+			names = append(names, t.Name)
 		default:
 			return nil, errValidation("each tag needs a name, a slug or an id")
 		}

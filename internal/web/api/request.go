@@ -66,7 +66,7 @@ func jsonError(err error) *apiError {
 		return errBadRequest(fmt.Sprintf("malformed JSON at byte %d: %s", syntax.Offset, syntax.Error()))
 	case errors.As(err, &typ):
 		field := typ.Field
-		for _, env := range []string{"posts.", "pages.", "categories."} {
+		for _, env := range []string{"posts.", "pages.", "categories.", "media."} {
 			field = strings.TrimPrefix(field, env)
 		}
 		if field == "" {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"sort"
@@ -23,8 +25,10 @@ type openAPIDoc struct {
 	root map[string]any
 }
 
-// annotations carry no rule.
-var annotations = map[string]bool{"description": true, "readOnly": true, "default": true, "title": true, "example": true}
+// annotations carry no rule. (contentMediaType describes a file field of a
+// multipart form, which the checker sees as a string.)
+var annotations = map[string]bool{"description": true, "readOnly": true, "default": true, "title": true, "example": true,
+	"contentMediaType": true}
 
 func parseOpenAPI(b []byte) (*openAPIDoc, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -295,8 +299,9 @@ func (d *openAPIDoc) checkJSON(schema any, body []byte) []string {
 	return errs
 }
 
-// requestSchema is the JSON schema of op's request body, or nil.
-func (d *openAPIDoc) requestSchema(op map[string]any) any {
+// requestSchema is the schema of op's request body sent as mediaType
+// (application/json, multipart/form-data), or nil.
+func (d *openAPIDoc) requestSchema(op map[string]any, mediaType string) any {
 	rb, ok := op["requestBody"]
 	if !ok {
 		return nil
@@ -306,6 +311,33 @@ func (d *openAPIDoc) requestSchema(op map[string]any) any {
 		return nil
 	}
 	media, _ := r["content"].(map[string]any)
-	spec, _ := media["application/json"].(map[string]any)
+	spec, _ := media[mediaType].(map[string]any)
 	return spec["schema"]
+}
+
+// formJSON turns a multipart/form-data body into the JSON object its
+// schema describes: each field's value as a string (a file's contents
+// included), so that the field names and the required ones are checked.
+func formJSON(body []byte, contentType string) ([]byte, error) {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil, err
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	fields := map[string]string{}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(part)
+		if err != nil {
+			return nil, err
+		}
+		fields[part.FormName()] = string(b)
+	}
+	return json.Marshal(fields)
 }
