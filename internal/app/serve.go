@@ -161,7 +161,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	app := http.NewServeMux()
 	(&admin.Setup{Staff: ss, Log: log}).Routes(app)
 	ah.Routes(app)
-	api.New(cs, ss, api.Options{Log: log, BaseURL: cfg.URL, Media: svc.Media}).Routes(app)
+	api.New(cs, ss, api.Options{Log: log, BaseURL: cfg.URL, Media: svc.Media, PostPath: sh.PostPath}).Routes(app)
 	app.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	app.HandleFunc("GET /healthz", health(db))
 	app.Handle("GET /uploads/", http.StripPrefix("/uploads/", uploadsHandler(filepath.Join(cfg.Data, "uploads"))))

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/media"
@@ -42,18 +43,22 @@ type Options struct {
 	// Media is the media library behind /media. Without it those routes
 	// answer 501, and the rest of the APIs work as before.
 	Media *media.Service
+	// PostPath gives a post's site path in the site's permalink style (the
+	// public site's); without it posts' url fields use /slug/.
+	PostPath func(*content.Post) string
 }
 
 // Handler serves both APIs and their OpenAPI document.
 type Handler struct {
-	content *content.Service
-	staff   *staff.Service
-	media   *media.Service // nil: the media routes answer 501
-	log     *slog.Logger
-	baseURL string
-	table   []route
-	mux     *http.ServeMux
-	openAPI []byte // the document, with this site's server filled in
+	content  *content.Service
+	staff    *staff.Service
+	media    *media.Service // nil: the media routes answer 501
+	log      *slog.Logger
+	baseURL  string
+	postPath func(*content.Post) string
+	table    []route
+	mux      *http.ServeMux
+	openAPI  []byte // the document, with this site's server filled in
 }
 
 // route is one operation; the table is both what the mux serves and what
@@ -69,7 +74,11 @@ func New(cs *content.Service, ss *staff.Service, opt Options) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{content: cs, staff: ss, media: opt.Media, log: log, baseURL: strings.TrimSuffix(opt.BaseURL, "/"), mux: http.NewServeMux()}
+	h := &Handler{content: cs, staff: ss, media: opt.Media, log: log, baseURL: strings.TrimSuffix(opt.BaseURL, "/"), mux: http.NewServeMux(),
+		postPath: opt.PostPath}
+	if h.postPath == nil {
+		h.postPath = func(p *content.Post) string { return content.Permalink(p, content.PermalinkSlug, time.UTC) }
+	}
 	h.openAPI = openAPIDocument(h.baseURL)
 	h.table = h.routes()
 	for _, rt := range h.table {

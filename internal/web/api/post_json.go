@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"net/url"
 	"time"
 
 	"nashra.dev/nashra/internal/content"
@@ -95,7 +94,7 @@ func (h *Handler) postJSON(p *content.Post, v postView) postOut {
 		CustomExcerpt: null(p.Standfirst), CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt),
 		Lang: p.Lang, Dir: p.Dir, CanonicalURL: null(p.CanonicalURL), MetaTitle: null(p.SEOTitle), MetaDescription: null(p.SEODescription),
 		Authors: make([]refOut, 0, len(p.Authors)), Categories: make([]refOut, 0, len(p.Categories)),
-		URL: h.baseURL + "/" + url.PathEscape(p.Slug) + "/",
+		URL: h.baseURL + h.postPath(p),
 	}
 	if !p.PublishedAt.IsZero() {
 		s := stamp(p.PublishedAt)

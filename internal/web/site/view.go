@@ -90,7 +90,10 @@ func probePage() *page {
 	}
 }
 
-// postPath is the site path of a post or page in the site's permalink style.
+// PostPath is the site path of a post or page in the site's permalink
+// style, as the public site links it (the APIs use it for their url fields).
+func (h *Handler) PostPath(p *content.Post) string { return h.postPath(p) }
+
 func (h *Handler) postPath(p *content.Post) string {
 	st := h.cur.Load()
 	return content.Permalink(p, st.site.Permalink, st.loc)
