@@ -18,6 +18,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/store/storetest"
 )
@@ -324,4 +325,51 @@ func wellFormed(t *testing.T, name, body string) {
 			t.Fatalf("%s is not well-formed XML: %v", name, err)
 		}
 	}
+}
+
+func TestMembersGate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		ctx := context.Background()
+		p, err := s.Content.Lookup(ctx, s.Sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := content.InputOf(p)
+		in.Visibility = "members"
+		if _, err := s.Content.UpdatePost(ctx, p.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		article := "/" + url.PathEscape(s.Sample) + "/"
+		body := s.mustGet(t, article, 200)
+		mustContain(t, body, `class="gate"`, "اشترك الآن للاستمرار في القراءة", `href="#continue"`, `class="article__body prose paywalled" id="continue"`,
+			"ديمترييف")
+		ld := jsonLD(t, body)
+		part, _ := ld["hasPart"].(map[string]any)
+		if ld["isAccessibleForFree"] != false || part["cssSelector"] != ".paywalled" {
+			t.Fatalf("JSON-LD access: %v %v", ld["isAccessibleForFree"], ld["hasPart"])
+		}
+		teaser := regexp.MustCompile(`(?s)<div class="article__body prose">(.*?)</div>`).FindStringSubmatch(body)
+		if teaser == nil || strings.Count(teaser[1], "<p>") != 2 {
+			t.Fatalf("teaser should hold two paragraphs: %q", teaser)
+		}
+
+		// A hard gate does not send the rest at all.
+		st := settings.New(db)
+		site, _ := st.Site(ctx)
+		site.Gate = "hard"
+		if err := st.SaveSite(ctx, site); err != nil {
+			t.Fatal(err)
+		}
+		body = s.mustGet(t, article, 200)
+		if strings.Contains(body, `id="continue"`) || strings.Contains(body, "بيسكوف") {
+			t.Fatal("a hard gate sent the locked text")
+		}
+		// The archive rule locks old public posts too.
+		site.Gate, site.ArchiveDays = "soft", 1
+		if err := st.SaveSite(ctx, site); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, s.mustGet(t, "/"+url.PathEscape("اجتماع-إقليمي-لبحث-إدارة-المياه-المشتركة")+"/", 200), `class="gate"`)
+	})
 }

@@ -40,6 +40,14 @@ type Site struct {
 	Nav []Link `json:"nav,omitempty"`
 	// Social links are shown in the footer (rel="me").
 	Social []Link `json:"social,omitempty"`
+
+	// ArchiveDays makes posts older than that many days members-only (0: off).
+	ArchiveDays int `json:"archive_days"`
+	// Gate is how a locked post shows to readers without access: "soft"
+	// (the rest can still be revealed, as "continue reading") or "hard".
+	Gate string `json:"gate"`
+	// TeaserParagraphs is how much of a locked post everyone may read.
+	TeaserParagraphs int `json:"teaser_paragraphs"`
 }
 
 // Link is a labelled address in a menu.
@@ -80,6 +88,18 @@ func (s *Site) Validate() error {
 	if s.Permalink != "slug" && s.Permalink != "date" && s.Permalink != "month" {
 		return bad("the permalink style must be slug, date or month")
 	}
+	if s.Gate == "" { // settings from before the gate existed: its defaults
+		s.Gate = "soft"
+		if s.TeaserParagraphs == 0 {
+			s.TeaserParagraphs = 2
+		}
+	}
+	if s.Gate != "soft" && s.Gate != "hard" {
+		return bad("the gate must be soft or hard")
+	}
+	if s.ArchiveDays < 0 || s.ArchiveDays > 36500 || s.TeaserParagraphs < 0 || s.TeaserParagraphs > 20 {
+		return bad("archive days must be 0 to 36500 and teaser paragraphs 0 to 20")
+	}
 	if s.PublisherLogo != "" && !safeURL(s.PublisherLogo) {
 		return bad("the logo must be a path on this site or an http(s) address")
 	}
@@ -106,14 +126,16 @@ func safeURL(u string) bool {
 // Defaults are the settings of a new site.
 func Defaults() Site {
 	return Site{
-		Title:        "نشرة",
-		Description:  "أخبار ومقالات",
-		Lang:         "ar",
-		Timezone:     "UTC",
-		Digits:       "latin",
-		Months:       "standard",
-		PostsPerPage: 10,
-		Permalink:    "slug",
+		Title:            "نشرة",
+		Description:      "أخبار ومقالات",
+		Lang:             "ar",
+		Timezone:         "UTC",
+		Digits:           "latin",
+		Months:           "standard",
+		PostsPerPage:     10,
+		Permalink:        "slug",
+		Gate:             "soft",
+		TeaserParagraphs: 2,
 	}
 }
 
@@ -142,6 +164,9 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 	}
 	if site.Permalink == "" {
 		site.Permalink = "slug"
+	}
+	if site.Gate == "" {
+		site.Gate, site.TeaserParagraphs = "soft", 2
 	}
 	return site, nil
 }

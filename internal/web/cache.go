@@ -24,7 +24,13 @@ type Cache struct {
 	gen      atomic.Uint64
 	hits     func()
 	misses   func()
+	bypass   func(*http.Request) bool
 }
+
+// Bypass makes requests for which fn is true skip the cache entirely (a
+// signed-in member's pages are personal). Their answers are marked private
+// so that no shared cache keeps them either.
+func (c *Cache) Bypass(fn func(*http.Request) bool) { c.bypass = fn }
 
 type entry struct {
 	status       int
@@ -90,7 +96,8 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		key := r.URL.Path
-		useCache := c.maxBytes > 0 && r.URL.RawQuery == ""
+		personal := c.bypass != nil && c.bypass(r)
+		useCache := c.maxBytes > 0 && r.URL.RawQuery == "" && !personal
 		if useCache {
 			c.mu.RLock()
 			e := c.entries[key]
@@ -108,6 +115,9 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		e := rec.entry()
 		if e == nil { // the handler streamed or hijacked: nothing to do
 			return
+		}
+		if personal {
+			e.cacheControl = privateNoCache
 		}
 		cc := ""
 		if e.cacheControl != nil {
@@ -183,8 +193,9 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	varyAE    = []string{"Accept-Encoding"}
-	gzipValue = []string{"gzip"}
+	privateNoCache = []string{"private, no-cache"}
+	varyAE         = []string{"Accept-Encoding"}
+	gzipValue      = []string{"gzip"}
 )
 
 func notModified(r *http.Request, e *entry) bool {

@@ -52,7 +52,9 @@ func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *staff.
 	f := r.PostForm
 	site := settings.Site{Title: f.Get("title"), Description: f.Get("description"), Lang: f.Get("lang"), Timezone: strings.TrimSpace(f.Get("timezone")),
 		Digits: f.Get("digits"), Months: f.Get("months"), Hijri: f.Get("hijri") != "", PublisherLogo: strings.TrimSpace(f.Get("publisher_logo")),
-		Permalink: f.Get("permalink")}
+		Permalink: f.Get("permalink"), Gate: f.Get("gate")}
+	site.ArchiveDays, _ = strconv.Atoi(f.Get("archive_days"))
+	site.TeaserParagraphs, _ = strconv.Atoi(f.Get("teaser_paragraphs"))
 	site.PostsPerPage, _ = strconv.Atoi(f.Get("posts_per_page"))
 	site.Nav, site.Social = parseLinks(f.Get("nav")), parseLinks(f.Get("social"))
 	err := h.settings.SaveSite(r.Context(), site)

@@ -120,6 +120,9 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Po
 		pg.Crumbs = append(pg.Crumbs, crumb{Name: c.Name, URL: CategoryPath(c)})
 	}
 	pg.Crumbs = append(pg.Crumbs, crumb{Name: p.Title})
+	if !preview {
+		pg.Gate = h.gate(r, p)
+	}
 	pg.OG = h.articleOG(p)
 	pg.JSONLD = h.articleJSONLD(p)
 	if preview {

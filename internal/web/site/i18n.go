@@ -18,6 +18,8 @@ var messages = map[string]map[string]string{
 		"gone": "حُذفت هذه الصفحة", "gone_text": "أزال فريق التحرير هذا المحتوى نهائياً.",
 		"bad_request": "طلب غير صالح", "bad_request_text": "لم نفهم هذا العنوان.",
 		"error": "حدث خطأ", "error_text": "تعذّر عرض الصفحة الآن. حاول بعد قليل.",
+		"gate_members": "هذا المقال لأعضاء الموقع", "gate_paid": "هذا المقال للمشتركين", "continue_reading": "متابعة القراءة",
+		"gate_text": "اشترك الآن للاستمرار في القراءة والحصول على حق الوصول إلى الأرشيف الكامل.", "sign_in": "تسجيل الدخول",
 		"subscribe_closed": "الاشتراك غير متاح بعد", "subscribe_closed_text": "لم يُفعّل هذا الموقع النشرة البريدية بعد.",
 	},
 	"en": {
@@ -33,6 +35,8 @@ var messages = map[string]map[string]string{
 		"gone": "This page was removed", "gone_text": "The editors removed this content for good.",
 		"bad_request": "Bad request", "bad_request_text": "We could not understand this address.",
 		"error": "Something went wrong", "error_text": "The page cannot be shown right now. Please try again shortly.",
+		"gate_members": "This article is for members", "gate_paid": "This article is for paying subscribers", "continue_reading": "Continue reading",
+		"gate_text": "Subscribe now to keep reading and get access to the full archive.", "sign_in": "Sign in",
 		"subscribe_closed": "Subscriptions are not open yet", "subscribe_closed_text": "This site has not set up its newsletter yet.",
 	},
 }

@@ -61,12 +61,16 @@ func (h *Handler) articleJSONLD(p *content.Post) template.JS {
 		"mainEntityOfPage":    map[string]any{"@type": "WebPage", "@id": h.base + h.postPath(p)},
 		"datePublished":       p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"dateModified":        p.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"),
-		"isAccessibleForFree": p.Visibility == "public",
+		"isAccessibleForFree": h.required(p, h.content.Now()) == "",
 		"wordCount":           p.WordCount,
 		"publisher":           h.publisher(),
 	}
 	if p.Featured.URL != "" {
 		doc["image"] = []string{h.abs(p.Featured.URL)}
+	}
+	if h.required(p, h.content.Now()) != "" {
+		// Google's markup for subscription content: the locked part is marked.
+		doc["hasPart"] = map[string]any{"@type": "WebPageElement", "isAccessibleForFree": false, "cssSelector": ".paywalled"}
 	}
 	var authors []map[string]any
 	for _, a := range p.Authors {

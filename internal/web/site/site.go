@@ -22,6 +22,7 @@ type Options struct {
 	Theme    fs.FS  // the default theme (templates/ and static/)
 	ThemeDir string // DATA/theme: files here override the theme's
 	Log      *slog.Logger
+	Reader   Reader // who is reading (members' access); nil: everyone is anonymous
 }
 
 // Handler is the public site.
@@ -31,6 +32,7 @@ type Handler struct {
 	base     string
 	log      *slog.Logger
 	theme    *theme
+	reader   Reader
 	cur      atomic.Pointer[state]
 }
 
@@ -44,7 +46,7 @@ type state struct {
 
 // New loads the theme (failing on any template error) and site state.
 func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
-	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log}
+	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -31,6 +31,7 @@ type page struct {
 
 	// One of these groups is set, depending on the page.
 	Post     *content.Post
+	Gate     *gateView // set when the reader may see only part of Post
 	Editions []content.Post
 	Related  []content.Post
 
