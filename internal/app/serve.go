@@ -135,12 +135,14 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
 
+	svc.startReaders(cfg, log)
 	sh, err := site.New(ctx, cs, set, site.Options{BaseURL: cfg.URL, Theme: defaulttheme.FS,
-		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log})
+		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log, Members: svc.Members})
 	if err != nil {
 		return nil, err
 	}
 	cache := web.NewCache(int64(cfg.CacheMB)<<20, metrics.CacheHit.Inc, metrics.CacheMiss.Inc)
+	cache.Bypass(site.HasMemberCookie)
 	db.Subscribe(func(topic string) {
 		// Reload first, then flush: a page rendered after the flush must see the new state.
 		if err := sh.Reload(context.WithoutCancel(ctx)); err != nil {

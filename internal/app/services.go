@@ -14,6 +14,7 @@ import (
 	"nashra.dev/nashra/internal/jobs"
 	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/media"
+	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
@@ -26,6 +27,7 @@ type Services struct {
 	Staff    *staff.Service
 	Settings *settings.Service
 	Media    *media.Service
+	Members  *members.Service
 	Queue    *jobs.Queue
 	Mail     mail.Transport // nil: the outbox folder, unsigned (tests)
 }
@@ -68,4 +70,21 @@ func NewServices(ctx context.Context, db *store.DB, st media.Storage, log *slog.
 	s.Queue = q
 	s.Content.SetQueue(q)
 	return s, nil
+}
+
+// startReaders builds the readers' service once the site's URL and mail are
+// known (NewServer calls it).
+func (s *Services) startReaders(cfg config.Server, log *slog.Logger) {
+	if s.Members != nil {
+		return
+	}
+	title := func() string {
+		site, err := s.Settings.Site(context.Background())
+		if err != nil {
+			return ""
+		}
+		return site.Title
+	}
+	s.Members = members.New(s.DB, s.mailer(cfg), time.Now, members.Options{BaseURL: cfg.URL, SiteTitle: title, Log: log,
+		AllowReservedDomains: cfg.AllowTestDomains})
 }

@@ -34,6 +34,9 @@ type Server struct {
 	Fixtures string `name:"fixtures" env:"NASHRA_FIXTURES" default:"../shared/fixtures" help:"Fixtures folder the demo reads the sample article from."`
 	JSONLogs bool   `name:"json-logs" env:"NASHRA_JSON_LOGS" help:"Write logs as JSON lines instead of text."`
 	S3       S3     `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
+	// AllowTestDomains accepts subscriber addresses at reserved domains
+	// (example.com's .test, .invalid…), which no mail reaches: tests only.
+	AllowTestDomains bool `name:"allow-test-domains" env:"NASHRA_ALLOW_TEST_DOMAINS" hidden:""`
 }
 
 // S3 selects S3-compatible object storage for media; without an endpoint,

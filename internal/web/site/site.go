@@ -8,11 +8,13 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/settings"
 )
 
@@ -23,17 +25,23 @@ type Options struct {
 	ThemeDir string // DATA/theme: files here override the theme's
 	Log      *slog.Logger
 	Reader   Reader // who is reading (members' access); nil: everyone is anonymous
+	// Members turns on the readers' pages (subscribe, sign in, account);
+	// VerifyUnsubscribe checks newsletter unsubscribe links.
+	Members           *members.Service
+	VerifyUnsubscribe func(member, newsletter int64, sig string) bool
 }
 
 // Handler is the public site.
 type Handler struct {
-	content  *content.Service
-	settings *settings.Service
-	base     string
-	log      *slog.Logger
-	theme    *theme
-	reader   Reader
-	cur      atomic.Pointer[state]
+	content     *content.Service
+	settings    *settings.Service
+	base        string
+	log         *slog.Logger
+	theme       *theme
+	reader      Reader
+	members     *members.Service
+	verifyUnsub func(member, newsletter int64, sig string) bool
+	cur         atomic.Pointer[state]
 }
 
 // state is what every page needs that changes only with settings or
@@ -46,7 +54,11 @@ type state struct {
 
 // New loads the theme (failing on any template error) and site state.
 func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
-	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader}
+	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader, members: opt.Members,
+		verifyUnsub: opt.VerifyUnsubscribe}
+	if h.reader == nil && h.members != nil {
+		h.reader = h.MemberReader
+	}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -104,7 +116,22 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /robots.txt", h.robots)
 	mux.HandleFunc("GET /static/", h.static)
 	mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
-	mux.HandleFunc("POST /subscribe", h.subscribeClosed)
+	if h.members != nil {
+		mux.HandleFunc("POST /subscribe", h.subscribe)
+		mux.HandleFunc("GET /members/signup", h.signupForm)
+		mux.HandleFunc("POST /members/signup", h.subscribe)
+		mux.HandleFunc("GET /members/confirm", h.confirm)
+		mux.HandleFunc("GET /members/signin", h.signin)
+		mux.HandleFunc("POST /members/signin", h.sendSignin)
+		mux.HandleFunc("GET /members/account", h.account)
+		mux.HandleFunc("POST /members/account", h.accountSave)
+		mux.HandleFunc("GET /members/account/export", h.accountExport)
+		mux.HandleFunc("GET /members/email", h.confirmEmail)
+		mux.HandleFunc("GET /members/unsubscribe", h.unsubscribe)
+		mux.HandleFunc("POST /members/unsubscribe", h.unsubscribe)
+	} else {
+		mux.HandleFunc("POST /subscribe", h.subscribeClosed)
+	}
 	mux.HandleFunc("GET /preview/{id}", h.preview)
 
 	// Everything else: posts and pages by slug, date archives, 404.
@@ -203,4 +230,13 @@ func (h *Handler) subscribeClosed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	h.render(w, r, http.StatusServiceUnavailable, "error", &page{Robots: "noindex",
 		Error: &errorView{Status: 503, Title: tr(lang, "subscribe_closed"), Message: tr(lang, "subscribe_closed_text")}})
+}
+
+// clientIP is the peer address (a trusted-proxy setting does not exist yet).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -9,6 +9,7 @@ import (
 
 	"nashra.dev/nashra/internal/arabic"
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/settings"
 )
 
@@ -44,6 +45,8 @@ type page struct {
 	Pager   *pager
 
 	Error *errorView
+
+	Members *membersView
 }
 
 type alternate struct{ Lang, URL string }
@@ -88,6 +91,7 @@ func probePage() *page {
 		Blocks: []block{{Posts: []content.Post{*p}}}, Posts: []content.Post{*p}, Pager: &pager{Lang: "ar", Page: 1, Pages: 2, Next: "/page/2/"},
 		Archive: &archiveView{Title: "t"}, Error: &errorView{Status: 404, Title: "t"}, Crumbs: []crumb{{Name: "x", URL: "/"}, {Name: "y"}},
 		OG: &openGraph{Title: "t"}, Nav: []navItem{{Name: "n", URL: "/"}},
+		Members: &membersView{Kind: "account", Member: &members.Member{}, Chosen: map[int64]bool{}, Newsletters: []members.Newsletter{{ID: 1}}},
 	}
 }
 
@@ -139,6 +143,7 @@ func (h *Handler) funcs() template.FuncMap {
 		},
 		"card":         func(p any, class string) cardView { return cardView{Post: asPost(p), Class: class} },
 		"subscribeBox": func(pg *page, variant string) subscribeView { return subscribeView{Lang: pg.Lang, Variant: variant} },
+		"list":         func(s ...string) []string { return s },
 	}
 }
 
