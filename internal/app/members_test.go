@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -9,6 +12,7 @@ import (
 	"testing"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/store/storetest"
 )
@@ -110,4 +114,49 @@ func TestSubscribeBurstIsThrottled(t *testing.T) {
 	if !throttled {
 		t.Fatal("12 subscribe posts from one address in a row were not throttled")
 	}
+}
+
+func TestAdminSubscribersImportAndExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		newStaffUser(t, db, "ed@example.com", staff.Editor)
+		newStaffUser(t, db, "au@example.com", staff.Author)
+		if code, _ := s.signIn(t, "au@example.com", "a long password").get("/admin/subscribers"); code != http.StatusForbidden {
+			t.Fatalf("an author sees subscribers: %d", code)
+		}
+		ed := s.signIn(t, "ed@example.com", "a long password")
+		csv := "Email Address,First Name,Last Name,OPTIN_TIME,TAGS\r\nsalma@example.com,سلمى,,2024-01-02 10:00:00,\"vip\"\r\nnot an email,x,,,\r\nomar@example.org,Omar,Saleh,2024-02-03 11:00:00,\r\n"
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "mailchimp.csv")
+		_, _ = fw.Write([]byte(csv))
+		_ = mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/admin/subscribers/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := ed.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(page), "salma@example.com") || !strings.Contains(string(page), "3:") {
+			t.Fatalf("import: %d\n%.2000s", resp.StatusCode, page)
+		}
+		code, list := ed.get("/admin/subscribers?q=OMAR")
+		if code != 200 || !strings.Contains(list, "omar@example.org") || strings.Contains(list, "salma@example.com") {
+			t.Fatalf("search: %d", code)
+		}
+		resp, err = ed.http.Get(s.URL + "/admin/subscribers/export")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.HasPrefix(strings.TrimPrefix(string(out), "\ufeff"), "email,name,status") || !strings.Contains(string(out), "salma@example.com") {
+			t.Fatalf("export: %s", out)
+		}
+		if code, _ := ed.get("/admin/subscribers?status=weird"); code != http.StatusBadRequest {
+			t.Fatalf("bad status filter: %d", code)
+		}
+	})
 }

@@ -156,7 +156,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
 	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
-		Mail: svc.mailer(cfg), Media: svc.Media})
+		Mail: svc.mailer(cfg), Media: svc.Media, Members: svc.Members})
 	if err != nil {
 		return nil, err
 	}

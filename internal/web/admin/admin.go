@@ -17,6 +17,7 @@ import (
 	"nashra.dev/nashra/internal/content"
 	nmail "nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/media"
+	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 )
@@ -34,6 +35,7 @@ type Handler struct {
 	base     string // the site's public URL, for links in emails
 	mail     nmail.Sender
 	media    *media.Service
+	members  *members.Service
 	pages    map[string]*template.Template
 	static   http.Handler
 }
@@ -44,17 +46,18 @@ type Options struct {
 	BaseURL string
 	Mail    nmail.Sender // invitations and password resets
 	Media   *media.Service
+	Members *members.Service
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
-		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media}
+		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories", "subscribers"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -96,6 +99,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/media", h.auth(h.mediaList))
 	mux.Handle("POST /admin/media", h.auth(h.mediaUpload))
 	mux.Handle("POST /admin/media/{id}", h.auth(h.mediaUpdate))
+	mux.Handle("GET /admin/subscribers", h.auth(h.subscribers))
+	mux.Handle("POST /admin/subscribers/import", h.auth(h.subscribersImport))
+	mux.Handle("GET /admin/subscribers/export", h.auth(h.subscribersExport))
+	mux.Handle("POST /admin/subscribers/{id}", h.auth(h.subscriberSave))
 	mux.Handle("GET /admin/categories", h.auth(h.categories))
 	mux.Handle("POST /admin/categories/{id}", h.auth(h.categorySave))
 	mux.Handle("GET /admin/account", h.auth(h.account))
