@@ -52,3 +52,19 @@ func TestSiteSettings(t *testing.T) {
 		}
 	})
 }
+
+func TestSecretsAreStableAndShared(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, b := settings.New(db), settings.New(db)
+		s1, err := a.Secret(ctx, "unsubscribe")
+		if err != nil || len(s1) != 32 {
+			t.Fatalf("secret: %x %v", s1, err)
+		}
+		s2, _ := b.Secret(ctx, "unsubscribe")
+		other, _ := a.Secret(ctx, "other")
+		if string(s1) != string(s2) || string(s1) == string(other) {
+			t.Fatal("secrets are not stable per name")
+		}
+	})
+}
