@@ -69,7 +69,7 @@ func benchPage(b *testing.B, cacheMB int, path func(benchsite.Result) string) {
 	data := b.TempDir()
 	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: "127.0.0.1:0", URL: "http://127.0.0.1:8080", CacheMB: cacheMB}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := NewServices(ctx, db, media.NewDiskStorage(data), log)
+	svc, err := NewServices(ctx, db, ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: "http://127.0.0.1", Data: data}, log)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -39,7 +39,13 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	}
-	svc, err := NewServices(ctx, db, media.NewDiskStorage(data), log)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	svc, err := NewServices(ctx, db, ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: base, Data: data,
+		NodeID: "test/" + ln.Addr().String()}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +58,10 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	if res.SampleSlug == "" {
 		t.Fatal("demo did not load the sample article")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if _, err := svc.Members.EnsureDefaultNewsletter(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String(), CacheMB: cacheMB}
+	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: base, CacheMB: cacheMB}
 	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		t.Fatalf("server: %v", err)

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/mail"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/staff"
@@ -159,4 +164,79 @@ func TestAdminSubscribersImportAndExport(t *testing.T) {
 			t.Fatalf("bad status filter: %d", code)
 		}
 	})
+}
+
+func TestPublishingSendsTheNewsletterAndOneClickUnsubscribes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := startSite(t, db, 16)
+		jar, _ := cookiejar.New(nil)
+		reader := &browser{t: t, s: s, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		if code, _ := reader.post("/subscribe", url.Values{"email": {"reader@example.com"}}); code != 200 {
+			t.Fatalf("subscribe: %d", code)
+		}
+		if code, _ := reader.get(strings.TrimPrefix(outboxLink(t, s.Data, "reader@example.com", "/members/confirm?token="), s.URL)); code != 200 {
+			t.Fatalf("confirm: %d", code)
+		}
+		newStaffUser(t, db, "ed@example.com", staff.Editor)
+		ed := s.signIn(t, "ed@example.com", "a long password")
+		form := url.Values{"title": {"خبر للنشرة"}, "slug": {"for-the-newsletter"}, "body": {"نص الخبر مع NBC News."}, "lang": {"ar"},
+			"action": {"publish"}, "send_newsletter": {"news"}}
+		if code, body := ed.post("/admin/posts/new", form); code != http.StatusSeeOther {
+			t.Fatalf("publish: %d %.300s", code, body)
+		}
+		unsub := outboxLink(t, s.Data, "reader@example.com", "/members/unsubscribe?")
+		msg := outboxMessage(t, s.Data, "reader@example.com", "خبر للنشرة")
+		if msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(msg.Header.Get("List-Unsubscribe"), "/members/unsubscribe?") ||
+			msg.Header.Get("List-Id") == "" {
+			t.Fatalf("headers: %v", msg.Header)
+		}
+		// RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the link.
+		resp, err := client.Post(unsub, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("one-click unsubscribe: %d", resp.StatusCode)
+		}
+		m, err := memberByEmail(db, "reader@example.com")
+		if err != nil || m != "unsubscribed" {
+			t.Fatalf("status after unsubscribing: %q %v", m, err)
+		}
+		tampered := strings.Replace(unsub, "sig=", "sig=0", 1)
+		if r, _ := s.get(t, strings.TrimPrefix(tampered, s.URL)); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("tampered link: %d", r.StatusCode)
+		}
+	})
+}
+
+func memberByEmail(db *store.DB, email string) (string, error) {
+	var st string
+	err := db.QueryRow(context.Background(), "SELECT status FROM members WHERE email = ?", email).Scan(&st)
+	return st, err
+}
+
+// outboxMessage finds the message to to whose subject contains subject.
+func outboxMessage(t *testing.T, data, to, subject string) *mail.Message {
+	t.Helper()
+	dec := new(mime.WordDecoder)
+	for range 100 {
+		files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil || !strings.Contains(msg.Header.Get("To"), to) {
+				continue
+			}
+			if subj, _ := dec.DecodeHeader(msg.Header.Get("Subject")); strings.Contains(subj, subject) {
+				return msg
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no message to %s about %q", to, subject)
+	return nil
 }

@@ -48,7 +48,14 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := NewServices(ctx, db, st, log)
+	mailer, closeMail, err := newMailer(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeMail()
+	host, _ := os.Hostname()
+	svc, err := NewServices(ctx, db, ServiceOptions{Storage: st, BaseURL: cfg.URL, Data: cfg.Data, Mail: mailer,
+		NodeID: host + "/" + cfg.Addr, AllowTestDomains: cfg.AllowTestDomains}, log)
 	if err != nil {
 		return err
 	}
@@ -63,13 +70,14 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 			log.Info("demo content loaded", "posts", res.Posts, "sample", res.SampleSlug)
 		}
 	}
-
-	mailer, closeMail, err := newMailer(cfg, log)
-	if err != nil {
+	if _, err := svc.Members.EnsureDefaultNewsletter(ctx); err != nil {
 		return err
 	}
-	defer closeMail()
-	svc.Mail = mailer
+	if ids, err := svc.Newsletter.Recover(ctx); err != nil {
+		return fmt.Errorf("resume newsletter sends: %w", err)
+	} else if len(ids) > 0 {
+		log.Info("resuming newsletter sends interrupted on this node", "sends", ids)
+	}
 	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		return err
@@ -135,9 +143,9 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewMetrics(reg)
 
-	svc.startReaders(cfg, log)
 	sh, err := site.New(ctx, cs, set, site.Options{BaseURL: cfg.URL, Theme: defaulttheme.FS,
-		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log, Members: svc.Members})
+		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log, Members: svc.Members,
+		VerifyUnsubscribe: svc.Newsletter.VerifyUnsubscribe})
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +164,8 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
 	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
-		Mail: svc.mailer(cfg), Media: svc.Media, Members: svc.Members})
+		Mail: svc.Mail, Media: svc.Media, Members: svc.Members,
+		Newsletter: svc.Newsletter})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/members"
+	"nashra.dev/nashra/internal/newsletter"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
@@ -22,21 +23,15 @@ import (
 
 // Services are the domain services of one site, sharing its store and job queue.
 type Services struct {
-	DB       *store.DB
-	Content  *content.Service
-	Staff    *staff.Service
-	Settings *settings.Service
-	Media    *media.Service
-	Members  *members.Service
-	Queue    *jobs.Queue
-	Mail     mail.Transport // nil: the outbox folder, unsigned (tests)
-}
-
-func (s *Services) mailer(cfg config.Server) mail.Sender {
-	if s.Mail != nil {
-		return s.Mail
-	}
-	return mail.Outbox{Dir: filepath.Join(cfg.Data, "outbox")}
+	DB         *store.DB
+	Content    *content.Service
+	Staff      *staff.Service
+	Settings   *settings.Service
+	Media      *media.Service
+	Members    *members.Service
+	Newsletter *newsletter.Engine
+	Queue      *jobs.Queue
+	Mail       mail.Transport
 }
 
 // MediaStorage chooses where uploads live: S3-compatible storage when an
@@ -53,30 +48,23 @@ func MediaStorage(ctx context.Context, data string, s3 config.S3) (media.Storage
 	return st, nil
 }
 
-// NewServices builds the domain services and the job queue with every
-// domain's workers registered. The queue is not started.
-func NewServices(ctx context.Context, db *store.DB, st media.Storage, log *slog.Logger) (*Services, error) {
-	s := &Services{DB: db, Content: content.New(db, time.Now), Staff: staff.New(db, time.Now), Settings: settings.New(db),
-		Media: media.New(db, st, time.Now, media.Options{})}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log})
-	river.AddWorker(workers, &content.SweepWorker{Content: s.Content, Log: log})
-	sweep := river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-		func() (river.JobArgs, *river.InsertOpts) { return content.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep}, Log: log})
-	if err != nil {
-		return nil, err
-	}
-	s.Queue = q
-	s.Content.SetQueue(q)
-	return s, nil
+// ServiceOptions say what the services need from the configuration.
+type ServiceOptions struct {
+	Storage          media.Storage
+	BaseURL          string         // the site's public URL (links in mail)
+	Data             string         // the data folder (outbox)
+	Mail             mail.Transport // nil: the outbox folder, unsigned (tests)
+	NodeID           string         // names this node in newsletter claims
+	AllowTestDomains bool           // subscribers at reserved domains (tests)
 }
 
-// startReaders builds the readers' service once the site's URL and mail are
-// known (NewServer calls it).
-func (s *Services) startReaders(cfg config.Server, log *slog.Logger) {
-	if s.Members != nil {
-		return
+// NewServices builds the domain services and the job queue with every
+// domain's workers registered. The queue is not started.
+func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slog.Logger) (*Services, error) {
+	s := &Services{DB: db, Content: content.New(db, time.Now), Staff: staff.New(db, time.Now), Settings: settings.New(db),
+		Media: media.New(db, opt.Storage, time.Now, media.Options{}), Mail: opt.Mail}
+	if s.Mail == nil {
+		s.Mail = mail.Outbox{Dir: filepath.Join(opt.Data, "outbox")}
 	}
 	title := func() string {
 		site, err := s.Settings.Site(context.Background())
@@ -85,6 +73,31 @@ func (s *Services) startReaders(cfg config.Server, log *slog.Logger) {
 		}
 		return site.Title
 	}
-	s.Members = members.New(s.DB, s.mailer(cfg), time.Now, members.Options{BaseURL: cfg.URL, SiteTitle: title, Log: log,
-		AllowReservedDomains: cfg.AllowTestDomains})
+	s.Members = members.New(db, s.Mail, time.Now, members.Options{BaseURL: opt.BaseURL, SiteTitle: title, Log: log,
+		AllowReservedDomains: opt.AllowTestDomains})
+	secret, err := s.Settings.Secret(ctx, "unsubscribe")
+	if err != nil {
+		return nil, err
+	}
+	s.Newsletter, err = newsletter.New(db, s.Mail, time.Now, newsletter.Options{BaseURL: opt.BaseURL, NodeID: opt.NodeID,
+		UnsubscribeSecret: secret, Log: log, Posts: s.Content})
+	if err != nil {
+		return nil, err
+	}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log})
+	river.AddWorker(workers, &content.SweepWorker{Content: s.Content, Log: log})
+	river.AddWorker(workers, &newsletter.SendWorker{Engine: s.Newsletter})
+	river.AddWorker(workers, &newsletter.SweepWorker{Engine: s.Newsletter})
+	sweep := river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+		func() (river.JobArgs, *river.InsertOpts) { return content.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep()}, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	s.Queue = q
+	s.Content.SetQueue(q)
+	s.Newsletter.SetQueue(q)
+	return s, nil
 }

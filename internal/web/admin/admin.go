@@ -18,6 +18,7 @@ import (
 	nmail "nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/members"
+	"nashra.dev/nashra/internal/newsletter"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 )
@@ -27,32 +28,35 @@ var files embed.FS
 
 // Handler serves /admin/ and the draft preview.
 type Handler struct {
-	staff    *staff.Service
-	content  *content.Service
-	settings *settings.Service
-	log      *slog.Logger
-	secure   bool   // the site is served over https: cookies get Secure
-	base     string // the site's public URL, for links in emails
-	mail     nmail.Sender
-	media    *media.Service
-	members  *members.Service
-	pages    map[string]*template.Template
-	static   http.Handler
+	staff      *staff.Service
+	content    *content.Service
+	settings   *settings.Service
+	log        *slog.Logger
+	secure     bool   // the site is served over https: cookies get Secure
+	base       string // the site's public URL, for links in emails
+	mail       nmail.Sender
+	media      *media.Service
+	members    *members.Service
+	newsletter *newsletter.Engine
+	pages      map[string]*template.Template
+	static     http.Handler
 }
 
 // Options configure the admin.
 type Options struct {
-	Log     *slog.Logger
-	BaseURL string
-	Mail    nmail.Sender // invitations and password resets
-	Media   *media.Service
-	Members *members.Service
+	Log        *slog.Logger
+	BaseURL    string
+	Mail       nmail.Sender // invitations and password resets
+	Media      *media.Service
+	Members    *members.Service
+	Newsletter *newsletter.Engine
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
-		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members}
+		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members,
+		newsletter: opt.Newsletter}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/members"
+	"nashra.dev/nashra/internal/newsletter"
 	"nashra.dev/nashra/internal/staff"
 )
 
@@ -25,6 +27,7 @@ type editView struct {
 	CanPublish   bool
 	PreviewURL   string
 	Timezone     string
+	Newsletters  []members.Newsletter // offered for "send as email" on publishing
 }
 
 func (h *Handler) postNew(w http.ResponseWriter, r *http.Request, u *staff.User) {
@@ -83,6 +86,9 @@ func (h *Handler) showEditor(w http.ResponseWriter, r *http.Request, u *staff.Us
 			ev.PreviewURL = fmt.Sprintf("/preview/%d?token=%s", p.ID, p.PreviewToken)
 		}
 	}
+	if h.members != nil && h.newsletter != nil && (p == nil || p.Status != content.Published) {
+		ev.Newsletters, _ = h.members.Newsletters(ctx)
+	}
 	title := tr(u.Locale, "new_post")
 	if p != nil {
 		title = p.Title
@@ -106,6 +112,7 @@ func (h *Handler) postCreate(w http.ResponseWriter, r *http.Request, u *staff.Us
 		h.saveFailed(w, r, u, nil, in, err)
 		return
 	}
+	h.sendAsEmail(r, u, p, action)
 	flash(w, "saved")
 	http.Redirect(w, r, fmt.Sprintf("/admin/posts/%d", p.ID), http.StatusSeeOther)
 }
@@ -140,6 +147,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *staff.User
 		h.saveFailed(w, r, u, p, in, err)
 		return
 	}
+	h.sendAsEmail(r, u, saved, action)
 	flash(w, "saved")
 	http.Redirect(w, r, fmt.Sprintf("/admin/posts/%d", saved.ID), http.StatusSeeOther)
 }
@@ -255,4 +263,25 @@ func (h *Handler) location(r *http.Request) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// sendAsEmail starts the newsletter send the editor asked for when
+// publishing ("send_newsletter" names the newsletter). The send runs in the
+// background; its progress is on the newsletters page.
+func (h *Handler) sendAsEmail(r *http.Request, u *staff.User, p *content.Post, action string) {
+	slug := r.PostFormValue("send_newsletter")
+	if slug == "" || action != "publish" || h.newsletter == nil || p.Status != content.Published || !u.CanPublishPost(content.InputOf(p).AuthorIDs) {
+		return
+	}
+	nl, err := h.members.NewsletterBySlug(r.Context(), slug)
+	if err != nil {
+		h.log.Warn("send as email: unknown newsletter", "slug", slug)
+		return
+	}
+	s, err := h.newsletter.CreateSend(r.Context(), newsletter.SendInput{NewsletterID: nl.ID, PostID: p.ID, CreatedBy: u.ID})
+	if err != nil {
+		h.log.Error("send as email", "post", p.ID, "err", err)
+		return
+	}
+	h.log.Info("newsletter send started", "send", s.ID, "post", p.ID, "newsletter", nl.Slug, "by", u.ID)
 }
