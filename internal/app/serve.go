@@ -54,7 +54,7 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 	}
 	defer closeMail()
 	host, _ := os.Hostname()
-	svc, err := NewServices(ctx, db, ServiceOptions{Storage: st, BaseURL: cfg.URL, Data: cfg.Data, Mail: mailer,
+	svc, err := NewServices(ctx, db, ServiceOptions{Storage: st, BaseURL: cfg.URL, Data: cfg.Data, Mail: mailer.Site, BulkMail: mailer.Bulk,
 		NodeID: host + "/" + cfg.Addr, AllowTestDomains: cfg.AllowTestDomains}, log)
 	if err != nil {
 		return err

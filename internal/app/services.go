@@ -54,6 +54,7 @@ type ServiceOptions struct {
 	BaseURL          string         // the site's public URL (links in mail)
 	Data             string         // the data folder (outbox)
 	Mail             mail.Transport // nil: the outbox folder, unsigned (tests)
+	BulkMail         mail.Transport // newsletters; nil: Mail
 	NodeID           string         // names this node in newsletter claims
 	AllowTestDomains bool           // subscribers at reserved domains (tests)
 }
@@ -79,7 +80,11 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 	if err != nil {
 		return nil, err
 	}
-	s.Newsletter, err = newsletter.New(db, s.Mail, time.Now, newsletter.Options{BaseURL: opt.BaseURL, NodeID: opt.NodeID,
+	bulk := opt.BulkMail
+	if bulk == nil {
+		bulk = s.Mail
+	}
+	s.Newsletter, err = newsletter.New(db, bulk, time.Now, newsletter.Options{BaseURL: opt.BaseURL, NodeID: opt.NodeID,
 		UnsubscribeSecret: secret, Log: log, Posts: s.Content})
 	if err != nil {
 		return nil, err

@@ -121,10 +121,18 @@ const markSentSQL = `UPDATE deliveries SET status = 'sent', sent_at = ?, attempt
 	WHERE send_id = ? AND member_id = ? AND status = 'claimed' AND claimed_by = ?`
 
 // markSent records a row as sent. It fails with errLostClaim if the row is
-// no longer this engine's.
+// no longer this engine's. On SQLite, the statement of every delivery is
+// prepared once on the write connection: parsing it each time cost about a
+// tenth of a delivery.
 func (e *Engine) markSent(ctx context.Context, sendID, memberID int64) error {
-	res, err := e.db.Exec(ctx, markSentSQL, e.clock(), sendID, memberID, e.token)
-	return oneRow(res, err)
+	args := []any{e.clock(), sendID, memberID, e.token}
+	if e.db.Dialect() == store.SQLite {
+		e.markOnce.Do(func() { e.markStmt, _ = e.db.SQL().PrepareContext(context.WithoutCancel(ctx), markSentSQL) })
+		if e.markStmt != nil {
+			return oneRow(e.markStmt.ExecContext(ctx, args...))
+		}
+	}
+	return oneRow(e.db.Exec(ctx, markSentSQL, args...))
 }
 
 // unmarkSent undoes a checkpoint after the server refused the message at

@@ -18,15 +18,15 @@ import (
 func TestJobs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := seed(t, db, 120)
+		s := seedPost(t, db, 60, true)
 		sk := startSink(t, false, nil)
 		cfg := sk.config()
-		cfg.Rate = 400 // 120 messages take 0.3 s: several slices
+		cfg.Rate = 300 // 60 messages take 0.2 s: more than one slice
 		tr := NewSMTP(cfg, nil)
 		defer tr.Close()
 		e := newEngine(t, db, tr, "node-a")
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &SendWorker{Engine: e, Slice: 100 * time.Millisecond})
+		river.AddWorker(workers, &SendWorker{Engine: e, Slice: 150 * time.Millisecond})
 		river.AddWorker(workers, &SweepWorker{Engine: e})
 		q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Log: testLog()})
 		if err != nil {
@@ -69,8 +69,8 @@ func TestJobs(t *testing.T) {
 			st, err := e.Progress(ctx, digest.ID)
 			return err == nil && st.Status == StatusDone
 		})
-		if got := sk.total.Load() - before; got != 120 {
-			t.Errorf("the digest reached %d messages, want 120", got)
+		if got := sk.total.Load() - before; got != 60 {
+			t.Errorf("the digest reached %d messages, want 60", got)
 		}
 	})
 }

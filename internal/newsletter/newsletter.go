@@ -14,11 +14,18 @@
 // The package reads the members and member_newsletters tables directly and
 // does not import internal/members: it needs only "who is an active
 // subscriber" and "mark this member bounced".
+//
+// Wiring (internal/app): give New this package's SMTP (NewSMTP with the
+// site's mail.SMTPConfig and DKIM signer) when --smtp is set, so that
+// deliveries are checkpointed before the server accepts them, or the outbox
+// otherwise; register SendWorker and SweepWorker with the queue and
+// PeriodicSweep as a periodic job; call SetQueue, and Recover once at start.
 package newsletter
 
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -134,6 +141,9 @@ type Engine struct {
 	mu      sync.Mutex
 	running map[int64]bool // sends this engine is working now
 	queue   Enqueuer
+
+	markOnce sync.Once
+	markStmt *sql.Stmt // markSentSQL prepared, on SQLite
 }
 
 // New builds an engine. tr is the site's transport; when it also implements

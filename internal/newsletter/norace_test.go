@@ -1,0 +1,5 @@
+//go:build !race
+
+package newsletter
+
+const raceDetector = false
