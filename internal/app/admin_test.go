@@ -1,16 +1,12 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"mime/quotedprintable"
 	"net/http"
 	"net/http/cookiejar"
 	"net/mail"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -347,26 +343,12 @@ func TestAdminSettings(t *testing.T) {
 func outboxLink(t *testing.T, data, to, path string) string {
 	t.Helper()
 	re := regexp.MustCompile(`https?://\S*` + regexp.QuoteMeta(path) + `\S*`)
-	for range 50 {
-		files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			msg, err := mail.ReadMessage(bytes.NewReader(raw))
-			if err != nil || !strings.Contains(msg.Header.Get("To"), to) {
-				continue
-			}
-			body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
-			if m := re.FindString(string(body)); m != "" {
-				return m
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("no message to %s with a %s link in the outbox", to, path)
-	return ""
+	var link string
+	findOutbox(t, data, to, "a "+path+" link", func(_ *mail.Message, body string) bool {
+		link = re.FindString(body)
+		return link != ""
+	})
+	return link
 }
 
 func TestAdminInvitationsAndPasswordResets(t *testing.T) {

@@ -2,11 +2,16 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
+	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -148,3 +153,29 @@ func (s *testSite) mustGet(t *testing.T, path string, want int) string {
 }
 
 func newStaff(db *store.DB) *staff.Service { return staff.New(db, time.Now) }
+
+// findOutbox waits (up to about five seconds) for a message to to in the
+// outbox folder for which match, given its headers and decoded body, is true.
+func findOutbox(t *testing.T, data, to, what string, match func(msg *mail.Message, body string) bool) *mail.Message {
+	t.Helper()
+	for range 100 {
+		files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil || !strings.Contains(msg.Header.Get("To"), to) {
+				continue
+			}
+			body, _ := io.ReadAll(quotedprintable.NewReader(msg.Body))
+			if match(msg, string(body)) {
+				return msg
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no message to %s with %s in the outbox", to, what)
+	return nil
+}

@@ -10,11 +10,8 @@ import (
 	"net/http/cookiejar"
 	"net/mail"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/staff"
@@ -220,23 +217,8 @@ func memberByEmail(db *store.DB, email string) (string, error) {
 func outboxMessage(t *testing.T, data, to, subject string) *mail.Message {
 	t.Helper()
 	dec := new(mime.WordDecoder)
-	for range 100 {
-		files, _ := filepath.Glob(filepath.Join(data, "outbox", "*.eml"))
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			msg, err := mail.ReadMessage(bytes.NewReader(raw))
-			if err != nil || !strings.Contains(msg.Header.Get("To"), to) {
-				continue
-			}
-			if subj, _ := dec.DecodeHeader(msg.Header.Get("Subject")); strings.Contains(subj, subject) {
-				return msg
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("no message to %s about %q", to, subject)
-	return nil
+	return findOutbox(t, data, to, "the subject "+subject, func(msg *mail.Message, _ string) bool {
+		subj, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+		return strings.Contains(subj, subject)
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/web"
 )
 
 type accountView struct {
@@ -56,7 +57,7 @@ func (h *Handler) accountSave(w http.ResponseWriter, r *http.Request, u *staff.U
 		if err == nil {
 			// Every session ended with the change; start this one again.
 			var tok string
-			if tok, err = h.staff.StartSession(ctx, u.ID, clientIP(r), r.UserAgent()); err == nil {
+			if tok, err = h.staff.StartSession(ctx, u.ID, web.ClientIP(r), r.UserAgent()); err == nil {
 				http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true, Secure: h.secure,
 					SameSite: http.SameSiteLaxMode, Expires: time.Now().Add(30 * 24 * time.Hour)})
 			}

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/web"
 )
 
 const sessionCookie = "nashra_session"
@@ -56,7 +56,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lv := loginView{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
-	ip := clientIP(r)
+	ip := web.ClientIP(r)
 	u, err := h.staff.Login(r.Context(), lv.Email, r.PostFormValue("password"), ip)
 	var throttled *staff.ThrottledError
 	switch {
@@ -105,14 +105,4 @@ func safeNext(next string) string {
 		return next
 	}
 	return ""
-}
-
-// clientIP is the peer address. Proxies' X-Forwarded-For is not trusted:
-// behind a proxy, throttling is per proxy until a trusted-proxy setting exists.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/members"
+	"nashra.dev/nashra/internal/web"
 )
 
 // memberCookie holds a reader's session; pages for a signed-in reader are
@@ -91,7 +92,7 @@ func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := h.members.Subscribe(r.Context(), members.SubscribeInput{Email: mv.Email, Name: mv.Name, Lang: h.site().Lang,
-		NewsletterSlugs: r.PostForm["newsletter"], Source: clipSource(r.PostFormValue("source")), IP: clientIP(r)})
+		NewsletterSlugs: r.PostForm["newsletter"], Source: clipSource(r.PostFormValue("source")), IP: web.ClientIP(r)})
 	var throttled *members.ThrottledError
 	switch {
 	case err == nil, errors.Is(err, members.ErrSuppressed):
@@ -151,7 +152,7 @@ func (h *Handler) sendSignin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	_ = r.ParseForm()
 	email := r.PostFormValue("email")
-	err := h.members.SendSignInLink(r.Context(), email, clientIP(r))
+	err := h.members.SendSignInLink(r.Context(), email, web.ClientIP(r))
 	var throttled *members.ThrottledError
 	switch {
 	case err == nil:

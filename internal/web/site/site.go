@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -230,13 +229,4 @@ func (h *Handler) subscribeClosed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	h.render(w, r, http.StatusServiceUnavailable, "error", &page{Robots: "noindex",
 		Error: &errorView{Status: 503, Title: tr(lang, "subscribe_closed"), Message: tr(lang, "subscribe_closed_text")}})
-}
-
-// clientIP is the peer address (a trusted-proxy setting does not exist yet).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
