@@ -26,6 +26,7 @@ import (
 	"nashra.dev/nashra/internal/web"
 	"nashra.dev/nashra/internal/web/admin"
 	"nashra.dev/nashra/internal/web/api"
+	"nashra.dev/nashra/internal/web/hooks"
 	"nashra.dev/nashra/internal/web/site"
 	defaulttheme "nashra.dev/nashra/themes/default"
 )
@@ -163,9 +164,13 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	siteMux := http.NewServeMux()
 	sh.Routes(siteMux)
 	public := cache.Middleware(siteMux)
+	outbox := ""
+	if cfg.SMTP == "" {
+		outbox = filepath.Join(cfg.Data, "outbox")
+	}
 	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
 		Mail: svc.Mail, Media: svc.Media, Members: svc.Members,
-		Newsletter: svc.Newsletter})
+		Newsletter: svc.Newsletter, Outbox: outbox})
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +178,8 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	(&admin.Setup{Staff: ss, Log: log}).Routes(app)
 	ah.Routes(app)
 	api.New(cs, ss, api.Options{Log: log, BaseURL: cfg.URL, Media: svc.Media, PostPath: sh.PostPath}).Routes(app)
+	app.Handle(hooks.MailPath, &hooks.Mail{Rec: svc.Members, Log: log,
+		Key: func(ctx context.Context) ([]byte, error) { return set.Secret(ctx, admin.MailWebhookSecret) }})
 	app.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	app.HandleFunc("GET /healthz", health(db))
 	app.Handle("GET /uploads/", http.StripPrefix("/uploads/", uploadsHandler(filepath.Join(cfg.Data, "uploads"))))
@@ -199,9 +206,9 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 }
 
 // isAppPath tells the paths served by the application itself (admin, APIs,
-// uploads, operations) from the public site's.
+// uploads, webhooks, operations) from the public site's.
 func isAppPath(p string) bool {
-	for _, prefix := range []string{"/admin/", "/api/", "/uploads/"} {
+	for _, prefix := range []string{"/admin/", "/api/", "/uploads/", "/webhooks/"} {
 		if strings.HasPrefix(p, prefix) {
 			return true
 		}

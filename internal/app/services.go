@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -84,20 +85,39 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 	if bulk == nil {
 		bulk = s.Mail
 	}
+	siteLoc := func(ctx context.Context) (settings.Site, *time.Location) {
+		site, err := s.Settings.Site(ctx)
+		if err != nil {
+			return site, time.UTC
+		}
+		loc, err := time.LoadLocation(site.Timezone)
+		if err != nil {
+			return site, time.UTC
+		}
+		return site, loc
+	}
+	base := strings.TrimSuffix(opt.BaseURL, "/")
 	s.Newsletter, err = newsletter.New(db, bulk, time.Now, newsletter.Options{BaseURL: opt.BaseURL, NodeID: opt.NodeID,
-		UnsubscribeSecret: secret, Log: log, Posts: s.Content})
+		UnsubscribeSecret: secret, Log: log, Posts: s.Content,
+		Location: func(ctx context.Context) *time.Location { _, loc := siteLoc(ctx); return loc },
+		PostURL: func(p *content.Post) string {
+			site, loc := siteLoc(context.Background())
+			return base + content.Permalink(p, site.Permalink, loc)
+		}})
 	if err != nil {
 		return nil, err
 	}
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log})
+	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log,
+		OnPublished: func(ctx context.Context, id int64) error { _, err := s.Newsletter.SendOnPublish(ctx, id); return err }})
 	river.AddWorker(workers, &content.SweepWorker{Content: s.Content, Log: log})
 	river.AddWorker(workers, &newsletter.SendWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.SweepWorker{Engine: s.Newsletter})
+	river.AddWorker(workers, &newsletter.DigestWorker{Engine: s.Newsletter})
 	sweep := river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return content.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep()}, Log: log})
+	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep(), newsletter.PeriodicDigests()}, Log: log})
 	if err != nil {
 		return nil, err
 	}

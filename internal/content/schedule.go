@@ -34,12 +34,21 @@ type PublishWorker struct {
 	river.WorkerDefaults[PublishArgs]
 	Content *Service
 	Log     *slog.Logger
+	// OnPublished, when set, runs after a post goes live (the newsletter's
+	// email of a scheduled post). Its error is logged, not retried: the
+	// newsletter's own sweep is the safety net.
+	OnPublished func(ctx context.Context, postID int64) error
 }
 
 // Work publishes the post if it is still scheduled and due. A post that was
 // rescheduled later has its own, later job; one unscheduled has nothing to do.
 func (w *PublishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
-	_, err := w.Content.PublishDue(ctx, job.Args.PostID, w.Log)
+	published, err := w.Content.PublishDue(ctx, job.Args.PostID, w.Log)
+	if err == nil && published && w.OnPublished != nil {
+		if err := w.OnPublished(ctx, job.Args.PostID); err != nil && w.Log != nil {
+			w.Log.Error("after publishing", "post_id", job.Args.PostID, "err", err)
+		}
+	}
 	return err
 }
 

@@ -24,6 +24,27 @@ type Newsletter struct {
 	Active      bool   // retired newsletters keep their members' history but take no one new
 	Position    int
 	CreatedAt   time.Time
+	Digest      DigestSchedule
+}
+
+// DigestSchedule is when a newsletter's digests go out, for the members who
+// chose a daily or weekly digest rather than every post.
+type DigestSchedule struct {
+	Hour    int // site time, 0–23 (7 on a new newsletter)
+	Weekday int // weekly digests: 0 = Sunday … 6 = Saturday (6 on a new newsletter)
+	// IncludeAll: a digest carries every post published in its period, not
+	// only the posts emailed to this newsletter ("Daily digest" of the site).
+	IncludeAll bool
+}
+
+func (d DigestSchedule) validate() error {
+	if d.Hour < 0 || d.Hour > 23 {
+		return fmt.Errorf("%w: the digest hour must be 0 to 23", ErrInvalid)
+	}
+	if d.Weekday < 0 || d.Weekday > 6 {
+		return fmt.Errorf("%w: the weekly digest's day must be 0 (Sunday) to 6 (Saturday)", ErrInvalid)
+	}
+	return nil
 }
 
 // NewsletterInput is what creating or editing a newsletter takes.
@@ -33,6 +54,7 @@ type NewsletterInput struct {
 	Description string
 	SenderName  string
 	SenderEmail string
+	Digest      *DigestSchedule // nil: unchanged (on a new newsletter, 07:00 and Saturday, posts emailed to it)
 }
 
 // The default newsletter EnsureDefaultNewsletter creates.
@@ -41,15 +63,21 @@ const (
 	DefaultNewsletterSlug = "news"
 )
 
-const newsletterColumns = "n.id, n.slug, n.name, n.description, n.sender_name, n.sender_email, n.active, n.position, n.created_at"
+const newsletterColumns = `n.id, n.slug, n.name, n.description, n.sender_name, n.sender_email, n.active, n.position, n.created_at,
+	n.digest_hour, n.digest_weekday, n.include_all`
+
+// dest is where a row of newsletterColumns scans to.
+func (n *Newsletter) dest() []any {
+	return []any{&n.ID, &n.Slug, &n.Name, &n.Description, &n.SenderName, &n.SenderEmail,
+		&n.Active, &n.Position, &n.CreatedAt, &n.Digest.Hour, &n.Digest.Weekday, &n.Digest.IncludeAll}
+}
 
 func scanNewsletters(rows *sql.Rows) ([]Newsletter, error) {
 	defer rows.Close()
 	var out []Newsletter
 	for rows.Next() {
 		var n Newsletter
-		if err := rows.Scan(&n.ID, &n.Slug, &n.Name, &n.Description, &n.SenderName, &n.SenderEmail,
-			&n.Active, &n.Position, &n.CreatedAt); err != nil {
+		if err := rows.Scan(n.dest()...); err != nil {
 			return nil, err
 		}
 		n.CreatedAt = n.CreatedAt.UTC()
@@ -119,6 +147,9 @@ func (in *NewsletterInput) validate(allowReserved bool) error {
 		}
 		in.SenderEmail = e
 	}
+	if in.Digest != nil {
+		return in.Digest.validate()
+	}
 	return nil
 }
 
@@ -128,11 +159,17 @@ func (s *Service) CreateNewsletter(ctx context.Context, in NewsletterInput) (*Ne
 	if err := in.validate(s.opt.AllowReservedDomains); err != nil {
 		return nil, err
 	}
+	d := DigestSchedule{Hour: 7, Weekday: 6}
+	if in.Digest != nil {
+		d = *in.Digest
+	}
 	var id int64
 	err := s.db.WithTx(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO newsletters (slug, name, description, sender_name, sender_email, active, position, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM newsletters), ?) RETURNING id`,
-			in.Slug, in.Name, in.Description, in.SenderName, in.SenderEmail, true, s.clock()).Scan(&id)
+		return tx.QueryRow(ctx, `INSERT INTO newsletters (slug, name, description, sender_name, sender_email, active, position, created_at,
+			digest_hour, digest_weekday, include_all)
+			VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM newsletters), ?, ?, ?, ?) RETURNING id`,
+			in.Slug, in.Name, in.Description, in.SenderName, in.SenderEmail, true, s.clock(),
+			d.Hour, d.Weekday, d.IncludeAll).Scan(&id)
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("%w: %q", ErrSlugTaken, in.Slug)
@@ -143,14 +180,20 @@ func (s *Service) CreateNewsletter(ctx context.Context, in NewsletterInput) (*Ne
 	return s.Newsletter(ctx, id)
 }
 
-// UpdateNewsletter changes a newsletter's name, slug, description and
-// sender. Members keep their subscription: they are linked by ID.
+// UpdateNewsletter changes a newsletter's name, slug, description, sender
+// and (unless in.Digest is nil) digest schedule. Members keep their
+// subscription: they are linked by ID.
 func (s *Service) UpdateNewsletter(ctx context.Context, id int64, in NewsletterInput) (*Newsletter, error) {
 	if err := in.validate(s.opt.AllowReservedDomains); err != nil {
 		return nil, err
 	}
-	res, err := s.db.Exec(ctx, `UPDATE newsletters SET slug = ?, name = ?, description = ?, sender_name = ?, sender_email = ?
-		WHERE id = ?`, in.Slug, in.Name, in.Description, in.SenderName, in.SenderEmail, id)
+	q := `UPDATE newsletters SET slug = ?, name = ?, description = ?, sender_name = ?, sender_email = ?`
+	args := []any{in.Slug, in.Name, in.Description, in.SenderName, in.SenderEmail}
+	if d := in.Digest; d != nil {
+		q += ", digest_hour = ?, digest_weekday = ?, include_all = ?"
+		args = append(args, d.Hour, d.Weekday, d.IncludeAll)
+	}
+	res, err := s.db.Exec(ctx, q+" WHERE id = ?", append(args, id)...)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("%w: %q", ErrSlugTaken, in.Slug)
 	}

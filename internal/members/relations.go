@@ -30,8 +30,7 @@ func loadRelations(ctx context.Context, q querier, ms []Member) error {
 	for rows.Next() {
 		var id int64
 		var n Newsletter
-		if err := rows.Scan(&id, &n.ID, &n.Slug, &n.Name, &n.Description, &n.SenderName, &n.SenderEmail,
-			&n.Active, &n.Position, &n.CreatedAt); err != nil {
+		if err := rows.Scan(append([]any{&id}, n.dest()...)...); err != nil {
 			rows.Close()
 			return err
 		}

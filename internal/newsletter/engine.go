@@ -203,7 +203,7 @@ func (e *Engine) prepare(ctx context.Context, s *Send) (*letter, error) {
 		}
 		posts = []content.Post{*p}
 	case KindDigest:
-		if posts, err = e.digestPosts(ctx, nl.ID, s.CreatedAt); err != nil {
+		if posts, err = e.digestPosts(ctx, nl, s.PeriodFrom, s.PeriodTo); err != nil {
 			return nil, err
 		}
 		if len(posts) == 0 {

@@ -231,6 +231,7 @@ func TestPauseResumeCancel(t *testing.T) {
 		checkExactlyOnce(t, sk.counts(), s.emails)
 
 		// Cancel a second send midway: the rest are skipped.
+		mustExec(t, db, "UPDATE members SET frequency = 'daily'")
 		send2, err := e.CreateSend(ctx, SendInput{NewsletterID: s.newsletter, Kind: KindDigest, Subject: "موجز اليوم"})
 		if err != nil {
 			t.Fatal(err)

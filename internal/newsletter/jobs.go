@@ -65,8 +65,12 @@ type SweepWorker struct {
 	Engine *Engine
 }
 
-// Work enqueues the unattended sends.
+// Work makes the sends published posts wait for, and enqueues the
+// unattended sends.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	if err := w.Engine.SendDueEmails(ctx); err != nil {
+		return err
+	}
 	ids, err := w.Engine.Unattended(ctx)
 	if err != nil || w.Engine.queue == nil {
 		return err

@@ -52,6 +52,7 @@ func TestJobs(t *testing.T) {
 		checkExactlyOnce(t, sk.counts(), s.emails)
 
 		// Pause a digest midway; Resume enqueues it again.
+		mustExec(t, db, "UPDATE members SET frequency = 'daily'")
 		digest, err := e.CreateSend(ctx, SendInput{NewsletterID: s.newsletter, Kind: KindDigest})
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,9 @@ var (
 	ErrAlreadySent = errors.New("this post was already sent to this newsletter")
 	ErrState       = errors.New("the send is not in a state that allows this")
 	ErrNothingNew  = errors.New("no new posts for a digest")
+	// ErrNoRecipients: no active member of the newsletter takes this digest
+	// (nobody chose its frequency); nothing was recorded.
+	ErrNoRecipients = errors.New("no member takes this digest")
 )
 
 // Kind is what a send carries.
@@ -68,12 +71,36 @@ const (
 	StatusCancelled Status = "cancelled"
 )
 
+// Cadence is which of a newsletter's members a send goes to: those who
+// want every post as it is sent, or those who chose a daily or weekly
+// digest (members.Frequency has the same values).
+type Cadence string
+
+// The cadences.
+const (
+	CadenceEvery  Cadence = "every"
+	CadenceDaily  Cadence = "daily"
+	CadenceWeekly Cadence = "weekly"
+)
+
+// period is how much time a digest of the cadence covers.
+func (c Cadence) period() time.Duration {
+	if c == CadenceWeekly {
+		return 7 * 24 * time.Hour
+	}
+	return 24 * time.Hour
+}
+
 // Send is one email to one newsletter's members.
 type Send struct {
 	ID           int64
 	NewsletterID int64
 	PostID       int64 // 0 for a digest
 	Kind         Kind
+	Cadence      Cadence
+	DigestKey    string    // a scheduled digest's period ("daily:2026-11-29"); empty otherwise
+	PeriodFrom   time.Time // a digest's posts are those of [PeriodFrom, PeriodTo)
+	PeriodTo     time.Time
 	Subject      string
 	Status       Status
 	CreatedBy    int64
@@ -88,6 +115,10 @@ type Newsletter struct {
 	ID                      int64
 	Slug, Name, Description string
 	SenderName, SenderEmail string
+	Active                  bool
+	DigestHour              int  // site time, 0–23
+	DigestWeekday           int  // weekly digests: 0 = Sunday … 6 = Saturday
+	IncludeAll              bool // digests carry every post of the period, not only those emailed to it
 }
 
 // Member is one recipient.
@@ -124,6 +155,9 @@ type Options struct {
 	MaxAttempts       int                        // temporary failures before a delivery fails (3)
 	RetryBackoff      time.Duration              // wait before the first retry, doubled after (1 s)
 	PollInterval      time.Duration              // how often a running send looks for pause or cancel (2 s)
+	// Location gives the site's time zone, in which digests go out at
+	// their hour (UTC).
+	Location func(context.Context) *time.Location
 }
 
 // Engine creates sends and delivers them.
@@ -183,6 +217,9 @@ func New(db *store.DB, tr nmail.Transport, now func() time.Time, opt Options) (*
 	}
 	if opt.From.Address == "" {
 		opt.From = mail.Address{Address: "noreply@" + u.Hostname()}
+	}
+	if opt.Location == nil {
+		opt.Location = func(context.Context) *time.Location { return time.UTC }
 	}
 	if opt.Posts == nil {
 		opt.Posts = content.New(db, now)

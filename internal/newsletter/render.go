@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"nashra.dev/nashra/internal/arabic"
 	"nashra.dev/nashra/internal/content"
 	nmail "nashra.dev/nashra/internal/mail"
 )
@@ -27,6 +28,22 @@ const unsubPlaceholder = "https://unsubscribe.invalid/nashra-placeholder"
 // labels are the letter's own words, in the post's language.
 type labels struct {
 	ReadOnSite, Source, Translated, By, Unsubscribe, Why, Latest string
+	Daily, Weekly                                                string
+	lang                                                         string
+}
+
+// labelsFor picks the labels for text's script: Arabic if it has Arabic
+// letters, English otherwise.
+func labelsFor(text string) labels {
+	if arabic.TextDirection(text) == "rtl" {
+		return arabicLabels
+	}
+	return englishLabels
+}
+
+// date writes t's date in the labels' language.
+func (lb labels) date(t time.Time) string {
+	return arabic.FormatDate(t, lb.lang, arabic.DateStyle{})
 }
 
 var arabicLabels = labels{
@@ -37,6 +54,9 @@ var arabicLabels = labels{
 	Unsubscribe: "إلغاء الاشتراك",
 	Why:         "وصلتك هذه الرسالة لأنك مشترك في نشرة «%s».",
 	Latest:      "أحدث المقالات",
+	Daily:       "موجز اليوم",
+	Weekly:      "موجز الأسبوع",
+	lang:        "ar",
 }
 
 var englishLabels = labels{
@@ -47,6 +67,9 @@ var englishLabels = labels{
 	Unsubscribe: "Unsubscribe",
 	Why:         "You receive this because you subscribed to “%s”.",
 	Latest:      "Latest posts",
+	Daily:       "daily digest",
+	Weekly:      "weekly digest",
+	lang:        "en",
 }
 
 // letter is a send's message rendered once, for all its recipients, with

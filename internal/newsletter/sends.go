@@ -21,25 +21,47 @@ type SendInput struct {
 	Subject      string // empty: the post's title, or the newsletter's name for a digest
 	Kind         Kind   // KindPost when empty
 	CreatedBy    int64  // the staff user, 0 for the system (scheduled digests)
+	// Cadence: a post goes to the members who want every post (the only
+	// choice for KindPost); a digest to those who chose CadenceDaily (the
+	// default) or CadenceWeekly.
+	Cadence Cadence
+	// PeriodFrom and PeriodTo bound a digest's posts; zero: the day (or the
+	// week) before now.
+	PeriodFrom, PeriodTo time.Time
+	// DigestKey names a scheduled digest's period: a second send with the
+	// same key to the same newsletter is ErrAlreadySent.
+	DigestKey string
 }
 
 // CreateSend records a send and, in the same transaction, one pending
-// delivery per member who is active and subscribed to the newsletter now:
-// the recipient list is fixed at this moment, so a send resumed later goes
-// to the same people (less those who unsubscribe meanwhile). A post goes to
-// a newsletter once: a second send is ErrAlreadySent. It returns at once;
+// delivery per member who is active, subscribed to the newsletter and has
+// the send's cadence now: the recipient list is fixed at this moment, so a
+// send resumed later goes to the same people (less those who unsubscribe
+// meanwhile). A post goes to a newsletter once: a second send is
+// ErrAlreadySent. A digest with no posts is ErrNothingNew, one nobody takes
+// is ErrNoRecipients; neither records anything. It returns at once;
 // RunSend (or the job it enqueues) does the delivering.
 func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 	if in.Kind == "" {
 		in.Kind = KindPost
+	}
+	if in.Cadence == "" {
+		in.Cadence = CadenceEvery
+		if in.Kind == KindDigest {
+			in.Cadence = CadenceDaily
+		}
 	}
 	switch {
 	case in.Kind != KindPost && in.Kind != KindDigest:
 		return nil, fmt.Errorf("%w: unknown kind %q", ErrInvalid, in.Kind)
 	case in.Kind == KindPost && in.PostID == 0:
 		return nil, fmt.Errorf("%w: a post send needs a post", ErrInvalid)
+	case in.Kind == KindPost && in.Cadence != CadenceEvery:
+		return nil, fmt.Errorf("%w: a post goes to the members who want every post", ErrInvalid)
 	case in.Kind == KindDigest && in.PostID != 0:
 		return nil, fmt.Errorf("%w: a digest is not one post", ErrInvalid)
+	case in.Kind == KindDigest && in.Cadence != CadenceDaily && in.Cadence != CadenceWeekly:
+		return nil, fmt.Errorf("%w: a digest is daily or weekly, not %q", ErrInvalid, in.Cadence)
 	case strings.ContainsAny(in.Subject, "\r\n"):
 		return nil, fmt.Errorf("%w: the subject contains a line break", ErrInvalid)
 	}
@@ -49,6 +71,8 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 	}
 	now := e.clock()
 	subject := strings.TrimSpace(in.Subject)
+	s := &Send{NewsletterID: nl.ID, PostID: in.PostID, Kind: in.Kind, Cadence: in.Cadence, DigestKey: in.DigestKey,
+		Status: StatusSending, CreatedBy: in.CreatedBy, CreatedAt: now}
 	switch in.Kind {
 	case KindPost:
 		p, err := e.opt.Posts.PostByID(ctx, in.PostID)
@@ -64,7 +88,17 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 			subject = p.Title
 		}
 	case KindDigest:
-		posts, err := e.digestPosts(ctx, nl.ID, now)
+		s.PeriodFrom, s.PeriodTo = dbTime(in.PeriodFrom), dbTime(in.PeriodTo)
+		if in.PeriodTo.IsZero() { // up to now, this second included
+			s.PeriodTo = now.Add(time.Second)
+		}
+		if in.PeriodFrom.IsZero() {
+			s.PeriodFrom = s.PeriodTo.Add(-in.Cadence.period())
+		}
+		if !s.PeriodFrom.Before(s.PeriodTo) {
+			return nil, fmt.Errorf("%w: the digest's period ends before it starts", ErrInvalid)
+		}
+		posts, err := e.digestPosts(ctx, nl, s.PeriodFrom, s.PeriodTo)
 		if err != nil {
 			return nil, err
 		}
@@ -75,12 +109,13 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 			subject = nl.Name
 		}
 	}
-	s := &Send{NewsletterID: nl.ID, PostID: in.PostID, Kind: in.Kind, Subject: subject,
-		Status: StatusSending, CreatedBy: in.CreatedBy, CreatedAt: now}
+	s.Subject = subject
 	err = e.db.WithTx(ctx, func(tx *store.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO sends (newsletter_id, post_id, kind, subject, status, created_by, created_at)
-			VALUES (?, ?, ?, ?, 'sending', ?, ?) RETURNING id`,
-			nl.ID, nullID(in.PostID), string(in.Kind), subject, nullID(in.CreatedBy), now).Scan(&s.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO sends (newsletter_id, post_id, kind, cadence, digest_key, period_from, period_to,
+			subject, status, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?) RETURNING id`,
+			nl.ID, nullID(in.PostID), string(in.Kind), string(s.Cadence), nullString(s.DigestKey),
+			nullTime(s.PeriodFrom), nullTime(s.PeriodTo), subject, nullID(in.CreatedBy), now).Scan(&s.ID)
 		if errors.Is(err, store.ErrConflict) {
 			return ErrAlreadySent
 		}
@@ -90,13 +125,16 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 		res, err := tx.Exec(ctx, `INSERT INTO deliveries (send_id, member_id, status)
 			SELECT ?, m.id, 'pending' FROM members m
 			JOIN member_newsletters mn ON mn.member_id = m.id AND mn.newsletter_id = ?
-			WHERE m.status = 'active'`, s.ID, nl.ID)
+			WHERE m.status = 'active' AND m.frequency = ?`, s.ID, nl.ID, string(s.Cadence))
 		if err != nil {
 			return err
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
 			return err
+		}
+		if n == 0 && s.Kind == KindDigest {
+			return ErrNoRecipients
 		}
 		s.Total = int(n)
 		if _, err := tx.Exec(ctx, "UPDATE sends SET total = ? WHERE id = ?", s.Total, s.ID); err != nil {
@@ -107,7 +145,8 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.log.Info("newsletter send created", "send_id", s.ID, "newsletter", nl.Slug, "kind", s.Kind, "recipients", s.Total)
+	e.log.Info("newsletter send created", "send_id", s.ID, "newsletter", nl.Slug, "kind", s.Kind,
+		"cadence", s.Cadence, "recipients", s.Total)
 	return s, nil
 }
 
@@ -115,10 +154,11 @@ func (e *Engine) CreateSend(ctx context.Context, in SendInput) (*Send, error) {
 func (e *Engine) Send(ctx context.Context, id int64) (*Send, error) {
 	var s Send
 	var post, by sql.NullInt64
-	var started, finished sql.NullTime
-	err := e.db.QueryRow(ctx, `SELECT id, newsletter_id, post_id, kind, subject, status, created_by,
-		created_at, started_at, finished_at, total FROM sends WHERE id = ?`, id).Scan(
-		&s.ID, &s.NewsletterID, &post, &s.Kind, &s.Subject, &s.Status, &by,
+	var started, finished, from, to sql.NullTime
+	var key sql.NullString
+	err := e.db.QueryRow(ctx, `SELECT id, newsletter_id, post_id, kind, cadence, digest_key, period_from, period_to,
+		subject, status, created_by, created_at, started_at, finished_at, total FROM sends WHERE id = ?`, id).Scan(
+		&s.ID, &s.NewsletterID, &post, &s.Kind, &s.Cadence, &key, &from, &to, &s.Subject, &s.Status, &by,
 		&s.CreatedAt, &started, &finished, &s.Total)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNotFound
@@ -126,8 +166,11 @@ func (e *Engine) Send(ctx context.Context, id int64) (*Send, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.PostID, s.CreatedBy = post.Int64, by.Int64
+	s.PostID, s.CreatedBy, s.DigestKey = post.Int64, by.Int64, key.String
 	s.CreatedAt = s.CreatedAt.UTC()
+	if from.Valid && to.Valid {
+		s.PeriodFrom, s.PeriodTo = from.Time.UTC(), to.Time.UTC()
+	}
 	if started.Valid {
 		s.StartedAt = started.Time.UTC()
 	}
@@ -271,29 +314,28 @@ func (e *Engine) Progress(ctx context.Context, id int64) (Stats, error) {
 
 func (e *Engine) newsletter(ctx context.Context, id int64) (Newsletter, error) {
 	var n Newsletter
-	err := e.db.QueryRow(ctx, `SELECT id, slug, name, description, sender_name, sender_email
-		FROM newsletters WHERE id = ?`, id).Scan(&n.ID, &n.Slug, &n.Name, &n.Description, &n.SenderName, &n.SenderEmail)
+	err := e.db.QueryRow(ctx, `SELECT id, slug, name, description, sender_name, sender_email, active,
+		digest_hour, digest_weekday, include_all FROM newsletters WHERE id = ?`, id).Scan(
+		&n.ID, &n.Slug, &n.Name, &n.Description, &n.SenderName, &n.SenderEmail, &n.Active,
+		&n.DigestHour, &n.DigestWeekday, &n.IncludeAll)
 	if errors.Is(err, store.ErrNotFound) {
 		return n, ErrNotFound
 	}
 	return n, err
 }
 
-// digestPosts are the posts a digest created at t carries: those published
-// since the newsletter's previous digest (or in the day before t, for the
-// first), newest first, at most 20.
-func (e *Engine) digestPosts(ctx context.Context, newsletterID int64, t time.Time) ([]content.Post, error) {
-	from := t.Add(-24 * time.Hour)
-	var prev sql.NullTime
-	err := e.db.QueryRow(ctx, `SELECT created_at FROM sends WHERE newsletter_id = ? AND kind = 'digest'
-		AND created_at < ? AND status <> 'cancelled' ORDER BY created_at DESC LIMIT 1`, newsletterID, t).Scan(&prev)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+func nullString(s string) any {
+	if s == "" {
+		return nil
 	}
-	if prev.Valid {
-		from = prev.Time
+	return s
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
 	}
-	return e.opt.Posts.List(ctx, content.Filter{From: from, To: t.Add(time.Second), Limit: 20})
+	return t
 }
 
 func nullID(id int64) any {

@@ -72,7 +72,7 @@ func (h *Handler) accountSave(w http.ResponseWriter, r *http.Request, u *staff.U
 		err = h.staff.RevokeAPIToken(ctx, u.ID, id)
 	case "key", "revoke_key":
 		if !u.Role.Can(staff.CapManageSettings) {
-			h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+			h.forbidden(w, r, u)
 			return
 		}
 		if f.Get("do") == "key" {

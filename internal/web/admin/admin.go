@@ -38,6 +38,7 @@ type Handler struct {
 	media      *media.Service
 	members    *members.Service
 	newsletter *newsletter.Engine
+	outbox     nmail.Outbox // where mail goes without SMTP (Dir empty: SMTP is set)
 	pages      map[string]*template.Template
 	static     http.Handler
 }
@@ -50,18 +51,19 @@ type Options struct {
 	Media      *media.Service
 	Members    *members.Service
 	Newsletter *newsletter.Engine
+	Outbox     string // the outbox folder, when mail goes there (no SMTP)
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
 		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members,
-		newsletter: opt.Newsletter}
+		newsletter: opt.Newsletter, outbox: nmail.Outbox{Dir: opt.Outbox}}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories", "subscribers"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories", "subscribers", "newsletters", "send", "outbox"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -107,6 +109,13 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/subscribers/import", h.auth(h.subscribersImport))
 	mux.Handle("GET /admin/subscribers/export", h.auth(h.subscribersExport))
 	mux.Handle("POST /admin/subscribers/{id}", h.auth(h.subscriberSave))
+	mux.Handle("GET /admin/newsletters", h.auth(h.newsletters))
+	mux.Handle("POST /admin/newsletters", h.auth(h.newsletterCreate))
+	mux.Handle("POST /admin/newsletters/{id}", h.auth(h.newsletterSave))
+	mux.Handle("GET /admin/sends/{id}", h.auth(h.sendPage))
+	mux.Handle("POST /admin/sends/{id}/{action}", h.auth(h.sendAction))
+	mux.Handle("GET /admin/outbox", h.auth(h.outboxList))
+	mux.Handle("GET /admin/outbox/{name}", h.auth(h.outboxMessage))
 	mux.Handle("GET /admin/categories", h.auth(h.categories))
 	mux.Handle("POST /admin/categories/{id}", h.auth(h.categorySave))
 	mux.Handle("GET /admin/account", h.auth(h.account))
@@ -179,6 +188,14 @@ func flashText(lang, key string) string {
 
 var funcs = template.FuncMap{
 	"T":    tr,
+	"dict": func(kv ...any) map[string]any { // for passing several values to a sub-template
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 	"has": func(ids []int64, id int64) bool {

@@ -14,7 +14,7 @@ import (
 // add a section; editors and above manage them.
 func (h *Handler) categories(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageCategories) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	h.showCategories(w, r, u, http.StatusOK, "")
@@ -32,7 +32,7 @@ func (h *Handler) showCategories(w http.ResponseWriter, r *http.Request, u *staf
 // categorySave creates (id "new"), updates or deletes a section.
 func (h *Handler) categorySave(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageCategories) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)

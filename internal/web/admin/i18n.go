@@ -79,13 +79,13 @@ var messages = map[string]map[string]string{
 
 // tr returns the message for key in lang, falling back to Arabic, then the key.
 func tr(lang, key string) string {
-	if m, ok := messages[lang]; ok {
-		if s, ok := m[key]; ok {
+	for _, l := range []string{lang, "ar"} {
+		if s, ok := messages[l][key]; ok {
 			return s
 		}
-	}
-	if s, ok := messages["ar"][key]; ok {
-		return s
+		if s, ok := readerMessages[l][key]; ok {
+			return s
+		}
 	}
 	return key
 }

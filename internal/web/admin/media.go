@@ -21,7 +21,7 @@ type mediaView struct {
 
 func (h *Handler) mediaList(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapUploadMedia) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	page, err := strconv.Atoi(r.URL.Query().Get("page"))
@@ -122,7 +122,7 @@ func (h *Handler) mediaUpload(w http.ResponseWriter, r *http.Request, u *staff.U
 func (h *Handler) mediaUpdate(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || !u.Role.Can(staff.CapUploadMedia) {
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -134,7 +134,7 @@ func (h *Handler) mediaUpdate(w http.ResponseWriter, r *http.Request, u *staff.U
 	}
 	switch {
 	case errors.Is(err, media.ErrNotFound):
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 	case errors.Is(err, media.ErrInvalid):
 		h.render(w, r, http.StatusUnprocessableEntity, "message", &view{User: u, Error: err.Error()})
 	case err != nil:

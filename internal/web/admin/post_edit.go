@@ -10,7 +10,6 @@ import (
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/members"
-	"nashra.dev/nashra/internal/newsletter"
 	"nashra.dev/nashra/internal/staff"
 )
 
@@ -28,6 +27,7 @@ type editView struct {
 	PreviewURL   string
 	Timezone     string
 	Newsletters  []members.Newsletter // offered for "send as email" on publishing
+	EmailTo      string               // the slug of the newsletter chosen (a scheduled post's, say)
 }
 
 func (h *Handler) postNew(w http.ResponseWriter, r *http.Request, u *staff.User) {
@@ -50,7 +50,7 @@ func (h *Handler) postEdit(w http.ResponseWriter, r *http.Request, u *staff.User
 func (h *Handler) loadPost(w http.ResponseWriter, r *http.Request, u *staff.User, action string) (*content.Post, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 		return nil, false
 	}
 	p, err := h.content.PostByID(r.Context(), id)
@@ -59,7 +59,7 @@ func (h *Handler) loadPost(w http.ResponseWriter, r *http.Request, u *staff.User
 		return nil, false
 	}
 	if !h.allowed(u, p, action) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return nil, false
 	}
 	return p, true
@@ -88,6 +88,14 @@ func (h *Handler) showEditor(w http.ResponseWriter, r *http.Request, u *staff.Us
 	}
 	if h.members != nil && h.newsletter != nil && (p == nil || p.Status != content.Published) {
 		ev.Newsletters, _ = h.members.Newsletters(ctx)
+		if p != nil {
+			chosen, _ := h.newsletter.PublishEmails(ctx, p.ID)
+			for _, n := range ev.Newsletters {
+				if len(chosen) > 0 && n.ID == chosen[0] {
+					ev.EmailTo = n.Slug
+				}
+			}
+		}
 	}
 	title := tr(u.Locale, "new_post")
 	if p != nil {
@@ -265,23 +273,42 @@ func (h *Handler) location(r *http.Request) *time.Location {
 	return loc
 }
 
-// sendAsEmail starts the newsletter send the editor asked for when
-// publishing ("send_newsletter" names the newsletter). The send runs in the
-// background; its progress is on the newsletters page.
+// sendAsEmail records the newsletter the editor chose ("send_newsletter"
+// names it; empty chooses none) and, once the post is published, starts
+// the send in the background. A scheduled post keeps the choice until it
+// goes live: whichever node publishes it makes the send (see
+// newsletter.SendOnPublish). Unpublishing forgets it. Forms without the
+// field (a user who may not publish) leave the choice alone.
 func (h *Handler) sendAsEmail(r *http.Request, u *staff.User, p *content.Post, action string) {
-	slug := r.PostFormValue("send_newsletter")
-	if slug == "" || action != "publish" || h.newsletter == nil || p.Status != content.Published || !u.CanPublishPost(content.InputOf(p).AuthorIDs) {
+	if h.newsletter == nil || h.members == nil || !u.CanPublishPost(content.InputOf(p).AuthorIDs) {
 		return
 	}
-	nl, err := h.members.NewsletterBySlug(r.Context(), slug)
-	if err != nil {
-		h.log.Warn("send as email: unknown newsletter", "slug", slug)
+	ctx := r.Context()
+	var ids []int64
+	switch {
+	case action == "unpublish":
+	case !r.PostForm.Has("send_newsletter"):
 		return
+	case r.PostFormValue("send_newsletter") != "":
+		nl, err := h.members.NewsletterBySlug(ctx, r.PostFormValue("send_newsletter"))
+		if err != nil {
+			h.log.Warn("send as email: unknown newsletter", "slug", r.PostFormValue("send_newsletter"))
+			return
+		}
+		ids = []int64{nl.ID}
 	}
-	s, err := h.newsletter.CreateSend(r.Context(), newsletter.SendInput{NewsletterID: nl.ID, PostID: p.ID, CreatedBy: u.ID})
-	if err != nil {
+	if err := h.newsletter.SetPublishEmails(ctx, p.ID, ids, u.ID); err != nil {
 		h.log.Error("send as email", "post", p.ID, "err", err)
 		return
 	}
-	h.log.Info("newsletter send started", "send", s.ID, "post", p.ID, "newsletter", nl.Slug, "by", u.ID)
+	if p.Status != content.Published {
+		return
+	}
+	made, err := h.newsletter.SendOnPublish(ctx, p.ID)
+	if err != nil {
+		h.log.Error("send as email", "post", p.ID, "err", err)
+	}
+	for _, s := range made {
+		h.log.Info("newsletter send started", "send", s.ID, "post", p.ID, "newsletter", s.NewsletterID, "by", u.ID)
+	}
 }

@@ -147,9 +147,17 @@ func (h *Handler) allowed(u *staff.User, p *content.Post, action string) bool {
 	return false
 }
 
+func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request, u *staff.User) {
+	h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, u *staff.User) {
+	h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+}
+
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, u *staff.User, err error) {
 	if errors.Is(err, content.ErrNotFound) {
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 		return
 	}
 	h.log.Error("admin", "path", r.URL.Path, "err", err)

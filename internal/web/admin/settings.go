@@ -23,7 +23,7 @@ var commonZones = []string{"Asia/Riyadh", "Asia/Dubai", "Asia/Qatar", "Asia/Kuwa
 
 func (h *Handler) settingsForm(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageSettings) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	site, err := h.settings.Site(r.Context())
@@ -41,7 +41,7 @@ func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, u *staff.
 
 func (h *Handler) settingsSave(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageSettings) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

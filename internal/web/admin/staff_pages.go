@@ -23,7 +23,7 @@ type staffView struct {
 // the invitation form and role changes.
 func (h *Handler) staffList(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageStaff) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	h.showStaff(w, r, u, http.StatusOK, "")
@@ -42,7 +42,7 @@ func (h *Handler) showStaff(w http.ResponseWriter, r *http.Request, u *staff.Use
 // staffInvite emails an invitation link (to the outbox until SMTP is set).
 func (h *Handler) staffInvite(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if !u.Role.Can(staff.CapManageStaff) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -81,7 +81,7 @@ func (h *Handler) staffRole(w http.ResponseWriter, r *http.Request, u *staff.Use
 	}
 	target, err := h.staff.ByID(r.Context(), id)
 	if err != nil {
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 		return
 	}
 	role := staff.Role(r.PostFormValue("role"))

@@ -27,7 +27,7 @@ func (h *Handler) canSubscribers(u *staff.User) bool { return u.Role.Can(staff.C
 
 func (h *Handler) subscribers(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if h.members == nil || !h.canSubscribers(u) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	h.showSubscribers(w, r, u, http.StatusOK, nil, "")
@@ -85,12 +85,12 @@ func (h *Handler) showSubscribers(w http.ResponseWriter, r *http.Request, u *sta
 // subscriberSave changes one member: status, paid flag, labels.
 func (h *Handler) subscriberSave(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if h.members == nil || !h.canSubscribers(u) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -110,7 +110,7 @@ func (h *Handler) subscriberSave(w http.ResponseWriter, r *http.Request, u *staf
 	}
 	switch {
 	case errors.Is(err, members.ErrNotFound):
-		h.render(w, r, http.StatusNotFound, "message", &view{User: u, Error: tr(u.Locale, "not_found")})
+		h.notFound(w, r, u)
 	case errors.Is(err, members.ErrInvalid):
 		h.showSubscribers(w, r, u, http.StatusUnprocessableEntity, nil, err.Error())
 	case err != nil:
@@ -125,7 +125,7 @@ func (h *Handler) subscriberSave(w http.ResponseWriter, r *http.Request, u *staf
 // Mailchimp (streamed, never spooled whole) and shows what happened, row by row.
 func (h *Handler) subscribersImport(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if h.members == nil || !h.canSubscribers(u) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<20)
@@ -168,7 +168,7 @@ func (h *Handler) subscribersImport(w http.ResponseWriter, r *http.Request, u *s
 // subscribersExport streams the filtered list as CSV.
 func (h *Handler) subscribersExport(w http.ResponseWriter, r *http.Request, u *staff.User) {
 	if h.members == nil || !h.canSubscribers(u) {
-		h.render(w, r, http.StatusForbidden, "message", &view{User: u, Error: tr(u.Locale, "forbidden")})
+		h.forbidden(w, r, u)
 		return
 	}
 	q := r.URL.Query()

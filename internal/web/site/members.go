@@ -2,6 +2,7 @@ package site
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ type membersView struct {
 	Newsletters []members.Newsletter
 	Member      *members.Member
 	Chosen      map[int64]bool
-	Query       string // the unsubscribe link's query, kept for the POST
+	Query       template.URL // the unsubscribe link's query, rebuilt from its checked values, kept for the POST
 }
 
 // MemberReader is the site's Reader when the readers feature is on.

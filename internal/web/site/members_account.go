@@ -2,7 +2,9 @@ package site
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"nashra.dev/nashra/internal/members"
@@ -127,7 +129,10 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet {
-		h.membersPage(w, r, http.StatusOK, &membersView{Kind: "unsubscribe", Query: r.URL.RawQuery})
+		// Rebuilt from the verified values (not the raw query), and typed
+		// so that html/template keeps its & and = as they are.
+		query := url.Values{"m": {q.Get("m")}, "n": {q.Get("n")}, "sig": {q.Get("sig")}}.Encode()
+		h.membersPage(w, r, http.StatusOK, &membersView{Kind: "unsubscribe", Query: template.URL(query)})
 		return
 	}
 	err := h.members.Unsubscribe(r.Context(), m, n)
