@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/jobs"
@@ -31,6 +32,7 @@ type Services struct {
 	Media      *media.Service
 	Members    *members.Service
 	Newsletter *newsletter.Engine
+	Comments   *comments.Service
 	Queue      *jobs.Queue
 	Mail       mail.Transport
 }
@@ -103,6 +105,19 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 		PostURL: func(p *content.Post) string {
 			site, loc := siteLoc(context.Background())
 			return base + content.Permalink(p, site.Permalink, loc)
+		}})
+	if err != nil {
+		return nil, err
+	}
+
+	commentSecret, err := s.Settings.Secret(ctx, "comments")
+	if err != nil {
+		return nil, err
+	}
+	s.Comments, err = comments.New(db, s.Mail, comments.Options{Secret: commentSecret, BaseURL: opt.BaseURL, SiteTitle: title,
+		Log: log, Permalink: func(p comments.PostRef) string {
+			site, loc := siteLoc(context.Background())
+			return content.Permalink(&content.Post{Slug: p.Slug, Type: content.Type(p.Type), PublishedAt: p.PublishedAt}, site.Permalink, loc)
 		}})
 	if err != nil {
 		return nil, err

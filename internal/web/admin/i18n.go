@@ -86,6 +86,9 @@ func tr(lang, key string) string {
 		if s, ok := readerMessages[l][key]; ok {
 			return s
 		}
+		if s, ok := commentMessages[l][key]; ok {
+			return s
+		}
 	}
 	return key
 }
