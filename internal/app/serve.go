@@ -170,7 +170,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	}
 	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
 		Mail: svc.Mail, Media: svc.Media, Members: svc.Members,
-		Newsletter: svc.Newsletter, Outbox: outbox})
+		Newsletter: svc.Newsletter, Comments: svc.Comments, Outbox: outbox})
 	if err != nil {
 		return nil, err
 	}

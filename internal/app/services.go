@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -115,7 +116,7 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 		return nil, err
 	}
 	s.Comments, err = comments.New(db, s.Mail, comments.Options{Secret: commentSecret, BaseURL: opt.BaseURL, SiteTitle: title,
-		Log: log, Permalink: func(p comments.PostRef) string {
+		Log: log, Policy: commentPolicy(s.Settings, base+"/", log), Permalink: func(p comments.PostRef) string {
 			site, loc := siteLoc(context.Background())
 			return content.Permalink(&content.Post{Slug: p.Slug, Type: content.Type(p.Type), PublishedAt: p.PublishedAt}, site.Permalink, loc)
 		}})
@@ -130,9 +131,11 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 	river.AddWorker(workers, &newsletter.SendWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.SweepWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.DigestWorker{Engine: s.Newsletter})
+	river.AddWorker(workers, &comments.PurgeWorker{Comments: s.Comments, Log: log})
 	sweep := river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return content.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep(), newsletter.PeriodicDigests()}, Log: log})
+	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep(), newsletter.PeriodicDigests(),
+		comments.PeriodicPurge()}, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -140,4 +143,38 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 	s.Content.SetQueue(q)
 	s.Newsletter.SetQueue(q)
 	return s, nil
+}
+
+// commentPolicy reads the comment rules from the site settings on each
+// call, so that an editor's change applies to the next comment without a
+// restart. The Akismet checker is rebuilt only when the key changes. If
+// the settings cannot be read, every comment is held: a moderator then
+// decides, rather than rules nobody chose.
+func commentPolicy(set *settings.Service, blog string, log *slog.Logger) func(context.Context) comments.Policy {
+	var (
+		mu      sync.Mutex
+		key     settings.APIKey
+		akismet *comments.Akismet
+	)
+	return func(ctx context.Context) comments.Policy {
+		site, err := set.Site(ctx)
+		if err != nil {
+			log.Warn("comment settings unreadable; holding every comment", "err", err)
+			return comments.Policy{HoldAll: true}
+		}
+		c := site.Comments
+		p := comments.Policy{MaxDepth: c.Depth, CloseAfterDays: c.CloseAfterDays, HoldAll: c.HoldAll, MaxLinks: c.MaxLinks}
+		if c.MaxLinks == 0 { // the setting's 0 is "no link"; the Policy's is "the default"
+			p.MaxLinks = -1
+		}
+		if c.AkismetKey != "" {
+			mu.Lock()
+			if akismet == nil || key != c.AkismetKey {
+				key, akismet = c.AkismetKey, &comments.Akismet{Key: string(c.AkismetKey), Blog: blog}
+			}
+			p.Checker = akismet
+			mu.Unlock()
+		}
+		return p
+	}
 }

@@ -182,6 +182,10 @@ type Options struct {
 	// empty means "/admin/comments".
 	AdminPath string
 
+	// MaxDepth, CloseAfterDays, HoldAll, MaxLinks and Checker are the
+	// rules an editor may change while the site runs: when Policy is set,
+	// it gives them on each call and these five fields are ignored.
+
 	// MaxDepth is how many levels threads may have (WordPress's "nested
 	// comments N levels deep"); a reply deeper than that attaches to the
 	// deepest allowed ancestor. 0 means 5; 1 means flat.
@@ -214,6 +218,11 @@ type Options struct {
 	// Checker judges comments before they are stored and is told when
 	// moderators mark spam or ham; nil means no such check.
 	Checker Checker
+	// Policy, when set, gives the rules in force for each call (Create,
+	// Reply, Open, List, Moderate), read from the site's settings say, so
+	// that an editor's change applies to the next comment without a
+	// restart; nil means the five fields above. See Policy.
+	Policy func(ctx context.Context) Policy
 	// Moderators returns who gets a mail when a comment is held; nil means
 	// the staff whose role may moderate comments (see moderatorRoles).
 	Moderators func(ctx context.Context) ([]Recipient, error)
@@ -239,6 +248,7 @@ type Service struct {
 	db     *store.DB
 	sender mail.Sender
 	opt    Options
+	static Policy // the rules when Options.Policy is nil
 	md     *Renderer
 	keys   keys
 	ipHits *windowLimiter
@@ -259,14 +269,6 @@ func New(db *store.DB, sender mail.Sender, opt Options) (*Service, error) {
 	}
 	if opt.AdminPath == "" {
 		opt.AdminPath = "/admin/comments"
-	}
-	if opt.MaxDepth <= 0 {
-		opt.MaxDepth = 5
-	}
-	if opt.MaxLinks == 0 {
-		opt.MaxLinks = 2
-	} else if opt.MaxLinks < 0 {
-		opt.MaxLinks = 0
 	}
 	if opt.MaxBodyRunes <= 0 {
 		opt.MaxBodyRunes = 5000
@@ -292,7 +294,9 @@ func New(db *store.DB, sender mail.Sender, opt Options) (*Service, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, sender: sender, opt: opt, md: NewRenderer(), keys: deriveKeys(opt.Secret)}
+	s := &Service{db: db, sender: sender, opt: opt, md: NewRenderer(), keys: deriveKeys(opt.Secret),
+		static: Policy{MaxDepth: opt.MaxDepth, CloseAfterDays: opt.CloseAfterDays, HoldAll: opt.HoldAll,
+			MaxLinks: opt.MaxLinks, Checker: opt.Checker}.normalized()}
 	if opt.IPLimit > 0 {
 		s.ipHits = newWindowLimiter(opt.IPLimit, opt.IPWindow)
 	}

@@ -50,7 +50,7 @@ type Input struct {
 //     comment already (trusted), unless held or spam below;
 //   - Spam: matched a blocklist rule with effect spam, or the Checker said so;
 //   - Pending: the address's first comment, a blocklist rule with effect
-//     hold, more links than Options.MaxLinks, Options.HoldAll, or a Checker
+//     hold, more links than the Policy's MaxLinks, its HoldAll, or a Checker
 //     that failed (its error is the Reason: a comment is never lost to it).
 //
 // Reason says why a comment was held or judged spam. Once it is committed,
@@ -58,8 +58,9 @@ type Input struct {
 // asked, and are not its author), and a held comment mails the
 // moderators; mail failures are logged, not returned.
 //
-// A reply deeper than Options.MaxDepth goes up to the deepest allowed
-// ancestor; ReplyToID keeps the comment actually answered.
+// A reply deeper than the Policy's MaxDepth goes up to the deepest allowed
+// ancestor; ReplyToID keeps the comment actually answered. The Policy is
+// read once, when the call starts.
 func (s *Service) Create(ctx context.Context, in Input) (*Comment, error) {
 	if strings.TrimSpace(in.Honeypot) != "" {
 		return nil, ErrRejected
@@ -75,7 +76,8 @@ func (s *Service) Create(ctx context.Context, in Input) (*Comment, error) {
 	if err != nil {
 		return nil, err
 	}
-	post, reason, err := s.openPost(ctx, s.db, in.PostID)
+	pol := s.Policy(ctx)
+	post, reason, err := s.openPost(ctx, s.db, in.PostID, pol)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +85,10 @@ func (s *Service) Create(ctx context.Context, in Input) (*Comment, error) {
 		return nil, fmt.Errorf("%w (%s)", ErrClosed, reason)
 	}
 	c.PostTitle = post.Title
-	if err := s.place(ctx, s.db, c, in.ParentID, false); err != nil {
+	if err := s.place(ctx, s.db, c, in.ParentID, false, pol.MaxDepth); err != nil {
 		return nil, err
 	}
-	if err := s.screen(ctx, c, post); err != nil {
+	if err := s.screen(ctx, c, post, pol); err != nil {
 		return nil, err
 	}
 	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
@@ -174,9 +176,9 @@ func (s *Service) prepare(ctx context.Context, in Input) (*Comment, error) {
 
 // place puts c in its thread under replyTo: it sets ParentID, ReplyToID
 // and Depth, going up from replyTo while the reply would be deeper than
-// Options.MaxDepth allows. The comment replied to must be on the same post
-// and approved (a moderator's reply, anyOpen, may answer a pending one).
-func (s *Service) place(ctx context.Context, q querier, c *Comment, replyTo int64, anyOpen bool) error {
+// maxDepth allows. The comment replied to must be on the same post and
+// approved (a moderator's reply, anyOpen, may answer a pending one).
+func (s *Service) place(ctx context.Context, q querier, c *Comment, replyTo int64, anyOpen bool, maxDepth int) error {
 	if replyTo == 0 {
 		return nil
 	}
@@ -207,7 +209,7 @@ func (s *Service) place(ctx context.Context, q querier, c *Comment, replyTo int6
 		return err
 	}
 	c.ReplyToID = replyTo
-	for steps := 0; cur.depth+1 > s.opt.MaxDepth-1; steps++ {
+	for steps := 0; cur.depth+1 > maxDepth-1; steps++ {
 		if cur.parent == 0 || steps > 1000 {
 			c.ParentID, c.Depth = 0, 0
 			return nil
@@ -221,8 +223,8 @@ func (s *Service) place(ctx context.Context, q querier, c *Comment, replyTo int6
 }
 
 // screen decides the status of a new comment (see Create). It may call
-// the Checker; it returns ErrRejected when the Checker says to discard.
-func (s *Service) screen(ctx context.Context, c *Comment, post PostRef) error {
+// pol's Checker; it returns ErrRejected when the Checker says to discard.
+func (s *Service) screen(ctx context.Context, c *Comment, post PostRef, pol Policy) error {
 	if c.UserID != 0 {
 		c.Status = Approved
 		return nil
@@ -239,8 +241,8 @@ func (s *Service) screen(ctx context.Context, c *Comment, post PostRef) error {
 	if rule != nil {
 		hold = append(hold, fmt.Sprintf("blocklist: %s %q", rule.Kind, rule.Value))
 	}
-	if s.opt.Checker != nil {
-		v, err := s.opt.Checker.Check(ctx, s.submission(c, s.permalink(post)))
+	if pol.Checker != nil {
+		v, err := pol.Checker.Check(ctx, s.submission(c, s.permalink(post)))
 		switch {
 		case err != nil:
 			s.opt.Log.Warn("comment spam check failed; holding the comment", "post", c.PostID, "err", err)
@@ -252,10 +254,10 @@ func (s *Service) screen(ctx context.Context, c *Comment, post PostRef) error {
 			return nil
 		}
 	}
-	if n := countLinks(c.BodyHTML); n > s.opt.MaxLinks {
-		hold = append(hold, fmt.Sprintf("%d links (more than %d)", n, s.opt.MaxLinks))
+	if n := countLinks(c.BodyHTML); n > pol.linksAllowed() {
+		hold = append(hold, fmt.Sprintf("%d links (more than %d)", n, pol.linksAllowed()))
 	}
-	if s.opt.HoldAll {
+	if pol.HoldAll {
 		hold = append(hold, "every comment is held")
 	}
 	if len(hold) > 0 {

@@ -51,7 +51,7 @@ func (s *Service) Edit(ctx context.Context, id int64, e Edit) (*Comment, error) 
 
 // Reply posts a staff member's answer to a comment from the admin: an
 // approved comment under the same post, by the staff account userID (its
-// name and address), placed as any reply is (see Options.MaxDepth). It is
+// name and address), placed as any reply is (see Policy.MaxDepth). It is
 // allowed when comments are closed, and skips the form and spam checks.
 // Answering a pending comment approves it first, as WordPress's "approve
 // and reply" does; a comment in spam or trash cannot be answered
@@ -69,6 +69,7 @@ func (s *Service) Reply(ctx context.Context, userID, parentID int64, body string
 		return nil, err
 	}
 	c.Status, c.PostTitle = Approved, parent.PostTitle
+	maxDepth := s.Policy(ctx).MaxDepth
 	var approvedParent bool
 	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
 		approvedParent = false
@@ -82,7 +83,7 @@ func (s *Service) Reply(ctx context.Context, userID, parentID int64, body string
 			}
 			approvedParent = true
 		}
-		if err := s.place(ctx, tx, c, parentID, true); err != nil {
+		if err := s.place(ctx, tx, c, parentID, true, maxDepth); err != nil {
 			return err
 		}
 		return s.insert(ctx, tx, c, "")

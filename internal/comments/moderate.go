@@ -101,8 +101,12 @@ func (s *Service) Moderate(ctx context.Context, act Action, ids ...int64) (*Bulk
 	if err != nil {
 		return nil, err
 	}
+	var checker Checker // the Policy's, read once for the batch
+	if len(changed) > 0 && (act == ActSpam || act == ActUnspam) {
+		checker = s.Policy(ctx).Checker
+	}
 	for _, c := range changed {
-		s.afterModeration(ctx, act, c)
+		s.afterModeration(ctx, act, c, checker)
 	}
 	return res, nil
 }
@@ -169,8 +173,9 @@ func deleteComment(ctx context.Context, tx *store.Tx, c *Comment) error {
 	return err
 }
 
-// afterModeration runs an action's side effects once it is committed.
-func (s *Service) afterModeration(ctx context.Context, act Action, c *Comment) {
+// afterModeration runs an action's side effects once it is committed;
+// checker is told of spam and ham.
+func (s *Service) afterModeration(ctx context.Context, act Action, c *Comment, checker Checker) {
 	switch act {
 	case ActApprove:
 		s.replyNotice(ctx, c.ID)
@@ -179,7 +184,7 @@ func (s *Service) afterModeration(ctx context.Context, act Action, c *Comment) {
 			s.replyNotice(ctx, c.ID)
 		}
 	case ActSpam, ActUnspam:
-		if s.opt.Checker == nil || c.UserID != 0 {
+		if checker == nil || c.UserID != 0 {
 			return
 		}
 		post, _, err := s.post(ctx, s.db, c.PostID)
@@ -189,9 +194,9 @@ func (s *Service) afterModeration(ctx context.Context, act Action, c *Comment) {
 		}
 		sub := s.submission(c, s.permalink(post))
 		if act == ActSpam {
-			err = s.opt.Checker.SubmitSpam(ctx, sub)
+			err = checker.SubmitSpam(ctx, sub)
 		} else {
-			err = s.opt.Checker.SubmitHam(ctx, sub)
+			err = checker.SubmitHam(ctx, sub)
 		}
 		if err != nil {
 			s.opt.Log.Warn("comment spam report failed", "comment", c.ID, "action", act, "err", err)

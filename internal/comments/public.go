@@ -22,7 +22,7 @@ type Public struct {
 	// comment it answered is not shown (held, spam, trashed), it is shown
 	// under that one's nearest shown ancestor, or at the top.
 	ParentID int64
-	// Depth is the level it is shown at, from 0, below Options.MaxDepth.
+	// Depth is the level it is shown at, from 0, below Policy.MaxDepth.
 	Depth      int
 	AuthorName string
 	// AuthorURL is the author's website (http or https), or "". Templates
@@ -104,12 +104,13 @@ func (s *Service) List(ctx context.Context, postID int64, order Order) ([]Public
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return s.thread(shown, hidden, order), nil
+	return s.thread(shown, hidden, order, s.Policy(ctx).MaxDepth), nil
 }
 
 // thread orders shown comments (oldest first) into reading order. hidden
-// maps each hidden parent to its own parent.
-func (s *Service) thread(shown []Comment, hidden map[int64]int64, order Order) []Public {
+// maps each hidden parent to its own parent; no comment is shown deeper
+// than maxDepth allows.
+func (s *Service) thread(shown []Comment, hidden map[int64]int64, order Order, maxDepth int) []Public {
 	isShown := make(map[int64]bool, len(shown))
 	for _, c := range shown {
 		isShown[c.ID] = true
@@ -134,7 +135,7 @@ func (s *Service) thread(shown []Comment, hidden map[int64]int64, order Order) [
 	var walk func(parent int64, depth int)
 	walk = func(parent int64, depth int) {
 		for _, c := range children[parent] {
-			c.Depth = min(depth, s.opt.MaxDepth-1)
+			c.Depth = min(depth, maxDepth-1)
 			out = append(out, s.public(c))
 			if depth < 1000 {
 				walk(c.ID, depth+1)

@@ -183,3 +183,11 @@ func (s *Service) StatusCounts(ctx context.Context, postID int64) (map[Status]in
 	}
 	return out, rows.Err()
 }
+
+// PendingCount counts the comments awaiting a moderator, on every post:
+// the admin's menu badge, one count over the status index.
+func (s *Service) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM comments WHERE status = ?", Pending).Scan(&n)
+	return n, err
+}

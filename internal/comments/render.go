@@ -177,7 +177,7 @@ func safeDestination(dest []byte) bool {
 	return strings.HasPrefix(d, "http://") || strings.HasPrefix(d, "https://") || strings.HasPrefix(d, "mailto:")
 }
 
-// countLinks counts the links in rendered HTML: what Options.MaxLinks
+// countLinks counts the links in rendered HTML: what the Policy's MaxLinks
 // limits, bare URLs included.
 func countLinks(h template.HTML) int { return strings.Count(string(h), "<a href=") }
 

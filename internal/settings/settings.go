@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,7 +50,67 @@ type Site struct {
 	Gate string `json:"gate"`
 	// TeaserParagraphs is how much of a locked post everyone may read.
 	TeaserParagraphs int `json:"teaser_paragraphs"`
+
+	// Comments are the readers' comment rules; they apply to the next
+	// comment, without a restart.
+	Comments Comments `json:"comments"`
 }
+
+// Comments are the comment settings (WordPress's Settings › Discussion).
+// Depth 0 marks settings saved before comments existed (or built without
+// them): Validate and Site then give the defaults.
+type Comments struct {
+	// OpenByDefault: new posts accept comments; their editor may close them.
+	OpenByDefault bool `json:"open_by_default"`
+	// Depth is how many levels threads may have, 1 (flat) to 10.
+	Depth int `json:"depth"`
+	// CloseAfterDays closes comments on posts published that many days ago
+	// or more; 0 never does.
+	CloseAfterDays int `json:"close_after_days"`
+	// HoldAll holds every reader's comment for a moderator.
+	HoldAll bool `json:"hold_all"`
+	// MaxLinks holds a comment with more links than this; 0 holds any
+	// comment with a link.
+	MaxLinks int `json:"max_links"`
+	// AkismetKey turns on Akismet's spam check when set.
+	AkismetKey APIKey `json:"akismet_key,omitempty"`
+}
+
+// DefaultComments are the comment settings of a new site.
+func DefaultComments() Comments {
+	return Comments{OpenByDefault: true, Depth: 5, MaxLinks: 2}
+}
+
+// APIKey is a secret kept in the settings. It prints as a mask, so that a
+// log line or an error message that includes settings never shows it; the
+// key itself is string(k).
+type APIKey string
+
+// String masks the key.
+func (k APIKey) String() string {
+	if k == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString masks the key in %#v.
+func (k APIKey) GoString() string { return k.String() }
+
+// LogValue masks the key in structured logs.
+func (k APIKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// Hint is what a form may show of a set key: its last four characters.
+func (k APIKey) Hint() string {
+	if len(k) < 12 {
+		return strings.Repeat("•", len(k))
+	}
+	return "••••••••" + string(k[len(k)-4:])
+}
+
+// akismetKey is the shape of an Akismet API key: it becomes a host name
+// label (KEY.rest.akismet.com), so letters and digits only.
+var akismetKey = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
 
 // Link is a labelled address in a menu.
 type Link struct {
@@ -103,6 +165,9 @@ func (s *Site) Validate() error {
 	if s.PublisherLogo != "" && !safeURL(s.PublisherLogo) {
 		return bad("the logo must be a path on this site or an http(s) address")
 	}
+	if err := s.Comments.validate(); err != nil {
+		return bad("%s", err)
+	}
 	for _, l := range append(append([]Link{}, s.Nav...), s.Social...) {
 		if strings.TrimSpace(l.Name) == "" || !safeURL(l.URL) {
 			return bad("menu item %q needs a name and a path or http(s) address", l.Name)
@@ -110,6 +175,26 @@ func (s *Site) Validate() error {
 	}
 	if len(s.Nav) > 30 || len(s.Social) > 20 {
 		return bad("too many menu items")
+	}
+	return nil
+}
+
+func (c *Comments) validate() error {
+	if c.Depth == 0 { // settings from before comments existed: their defaults
+		key := c.AkismetKey
+		*c = DefaultComments()
+		c.AkismetKey = key
+	}
+	c.AkismetKey = APIKey(strings.TrimSpace(string(c.AkismetKey)))
+	switch {
+	case c.Depth < 1 || c.Depth > 10:
+		return errors.New("the comment thread depth must be 1 to 10")
+	case c.CloseAfterDays < 0 || c.CloseAfterDays > 36500:
+		return errors.New("comments close after 0 to 36500 days (0: never)")
+	case c.MaxLinks < 0 || c.MaxLinks > 100:
+		return errors.New("the number of links before a comment is held must be 0 to 100")
+	case c.AkismetKey != "" && !akismetKey.MatchString(string(c.AkismetKey)):
+		return errors.New("an Akismet API key has only letters and digits")
 	}
 	return nil
 }
@@ -136,6 +221,7 @@ func Defaults() Site {
 		Permalink:        "slug",
 		Gate:             "soft",
 		TeaserParagraphs: 2,
+		Comments:         DefaultComments(),
 	}
 }
 
@@ -167,6 +253,13 @@ func (s *Service) Site(ctx context.Context) (Site, error) {
 	}
 	if site.Gate == "" {
 		site.Gate, site.TeaserParagraphs = "soft", 2
+	}
+	if site.Comments.validate() != nil {
+		key := site.Comments.AkismetKey
+		site.Comments = DefaultComments()
+		if akismetKey.MatchString(string(key)) {
+			site.Comments.AkismetKey = key
+		}
 	}
 	return site, nil
 }

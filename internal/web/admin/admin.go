@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/content"
 	nmail "nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/media"
@@ -38,6 +39,7 @@ type Handler struct {
 	media      *media.Service
 	members    *members.Service
 	newsletter *newsletter.Engine
+	comments   *comments.Service
 	outbox     nmail.Outbox // where mail goes without SMTP (Dir empty: SMTP is set)
 	pages      map[string]*template.Template
 	static     http.Handler
@@ -51,19 +53,20 @@ type Options struct {
 	Media      *media.Service
 	Members    *members.Service
 	Newsletter *newsletter.Engine
-	Outbox     string // the outbox folder, when mail goes there (no SMTP)
+	Comments   *comments.Service // nil: no moderation pages, no comment settings
+	Outbox     string            // the outbox folder, when mail goes there (no SMTP)
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
 		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members,
-		newsletter: opt.Newsletter, outbox: nmail.Outbox{Dir: opt.Outbox}}
+		newsletter: opt.Newsletter, comments: opt.Comments, outbox: nmail.Outbox{Dir: opt.Outbox}}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
 	h.pages = map[string]*template.Template{}
-	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories", "subscribers", "newsletters", "send", "outbox"} {
+	for _, name := range []string{"login", "posts", "edit", "revisions", "message", "settings", "staff", "forgot", "reset", "invite", "media", "account", "categories", "subscribers", "newsletters", "send", "outbox", "comments", "comment"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -120,6 +123,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/categories/{id}", h.auth(h.categorySave))
 	mux.Handle("GET /admin/account", h.auth(h.account))
 	mux.Handle("POST /admin/account", h.auth(h.accountSave))
+	mux.Handle("GET /admin/comments", h.auth(h.commentQueue))
+	mux.Handle("POST /admin/comments/bulk", h.auth(h.commentBulk))
+	mux.Handle("POST /admin/comments/blocklist", h.auth(h.blockAdd))
+	mux.Handle("POST /admin/comments/blocklist/{id}/delete", h.auth(h.blockRemove))
+	mux.Handle("GET /admin/comments/{id}", h.auth(h.commentPage))
+	mux.Handle("POST /admin/comments/{id}", h.auth(h.commentEdit))
+	mux.Handle("POST /admin/comments/{id}/reply", h.auth(h.commentReply))
+	mux.Handle("POST /admin/comments/{id}/{action}", h.auth(h.commentAction))
 	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
 	mux.Handle("POST /admin/settings", h.auth(h.settingsSave))
 }
@@ -139,6 +150,10 @@ type view struct {
 	Site    settings.Site
 	Data    any
 	Section string
+	// Moderator: the user may moderate comments (the menu shows them);
+	// Pending is how many await a moderator, for the menu's badge.
+	Moderator bool
+	Pending   int
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
@@ -154,6 +169,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	if site, err := h.settings.Site(r.Context()); err == nil {
 		v.Site = site
+	}
+	if v.User != nil && h.canModerate(v.User) {
+		v.Moderator = true
+		v.Pending, _ = h.comments.PendingCount(r.Context())
 	}
 	if v.Flash == "" {
 		if c, err := r.Cookie("nashra_flash"); err == nil {
@@ -187,7 +206,7 @@ func flashText(lang, key string) string {
 }
 
 var funcs = template.FuncMap{
-	"T":    tr,
+	"T": tr,
 	"dict": func(kv ...any) map[string]any { // for passing several values to a sub-template
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {

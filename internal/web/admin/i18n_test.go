@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
+	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/newsletter"
 	"nashra.dev/nashra/internal/staff"
@@ -69,6 +71,34 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	}
 	for d := range 7 {
 		keys["weekday_"+string(rune('0'+d))] = "weekdays"
+	}
+	keys["cs_all"] = "comment tabs"
+	for _, st := range comments.Statuses {
+		keys["cs_"+string(st)] = "comment tabs"
+	}
+	for _, a := range commentActions {
+		keys["ca_"+string(a)] = "comment actions"
+		keys["flash_cm_"+string(a)] = "comment actions"
+	}
+	for _, st := range append(comments.Statuses, "") {
+		for _, a := range actionsFor(st) {
+			if !slices.Contains(commentActions, a) {
+				t.Errorf("action %q offered on %q comments is not in commentActions", a, st)
+			}
+		}
+	}
+	for _, k := range []comments.BlockKind{comments.BlockWord, comments.BlockEmail, comments.BlockDomain, comments.BlockIP} {
+		keys["bk_"+string(k)] = "blocklist kinds"
+	}
+	for _, e := range []comments.BlockEffect{comments.EffectSpam, comments.EffectHold} {
+		keys["be_"+string(e)] = "blocklist effects"
+	}
+	// The refusals of the comments service the admin can meet, worded by
+	// field and code (commentError).
+	for _, k := range []string{"name_required", "name_too_long", "url_bad_url", "url_too_long", "body_required", "body_too_long",
+		"email_required", "email_too_long", "email_bad_email", "value_bad_word", "value_bad_domain", "value_bad_ip",
+		"kind_bad_kind", "effect_bad_effect", "parent_bad_parent", "status_bad_status", "action_bad_action"} {
+		keys["cv_"+k] = "comment refusals"
 	}
 	if len(keys) < 150 {
 		t.Fatalf("found only %d keys: the patterns no longer match the templates", len(keys))

@@ -28,6 +28,7 @@ type editView struct {
 	Timezone     string
 	Newsletters  []members.Newsletter // offered for "send as email" on publishing
 	EmailTo      string               // the slug of the newsletter chosen (a scheduled post's, say)
+	Comments     *commentSwitch       // the "comments open" checkbox; nil without comments
 }
 
 func (h *Handler) postNew(w http.ResponseWriter, r *http.Request, u *staff.User) {
@@ -86,6 +87,7 @@ func (h *Handler) showEditor(w http.ResponseWriter, r *http.Request, u *staff.Us
 			ev.PreviewURL = fmt.Sprintf("/preview/%d?token=%s", p.ID, p.PreviewToken)
 		}
 	}
+	ev.Comments = h.commentSwitch(r, p)
 	if h.members != nil && h.newsletter != nil && (p == nil || p.Status != content.Published) {
 		ev.Newsletters, _ = h.members.Newsletters(ctx)
 		if p != nil {
@@ -120,6 +122,7 @@ func (h *Handler) postCreate(w http.ResponseWriter, r *http.Request, u *staff.Us
 		h.saveFailed(w, r, u, nil, in, err)
 		return
 	}
+	h.saveCommentSwitch(r, p, true)
 	h.sendAsEmail(r, u, p, action)
 	flash(w, "saved")
 	http.Redirect(w, r, fmt.Sprintf("/admin/posts/%d", p.ID), http.StatusSeeOther)
@@ -155,6 +158,7 @@ func (h *Handler) postSave(w http.ResponseWriter, r *http.Request, u *staff.User
 		h.saveFailed(w, r, u, p, in, err)
 		return
 	}
+	h.saveCommentSwitch(r, saved, false)
 	h.sendAsEmail(r, u, saved, action)
 	flash(w, "saved")
 	http.Redirect(w, r, fmt.Sprintf("/admin/posts/%d", saved.ID), http.StatusSeeOther)
@@ -173,7 +177,7 @@ func (h *Handler) saveFailed(w http.ResponseWriter, r *http.Request, u *staff.Us
 		}
 		ev := &editView{Post: conflict.Current, In: in, CategoryIDs: in.CategoryIDs, Tags: strings.Join(in.TagNames, "، "),
 			Categories: cats, Conflict: conflict.Current, ConflictDiff: content.Diff(conflict.Current.BodyMD, in.BodyMD),
-			CanPublish: u.CanPublishPost(in.AuthorIDs), Timezone: h.location(r).String()}
+			CanPublish: u.CanPublishPost(in.AuthorIDs), Timezone: h.location(r).String(), Comments: h.commentSwitch(r, conflict.Current)}
 		// The form now builds on the other's version: saving again means "I have seen it".
 		ev.In.BaseVersion = conflict.Current.Version
 		h.render(w, r, http.StatusConflict, "edit", &view{User: u, Title: conflict.Current.Title, Error: tr(u.Locale, "conflict"), Data: ev, Section: "posts"})
