@@ -231,6 +231,19 @@ type Options struct {
 	Log *slog.Logger
 }
 
+// Topic is the change notice (store.Tx.Notify) sent when what readers see
+// changes: a comment approved, edited or taken down, a post's comments
+// opened or closed. The page cache listens for it on every node.
+const Topic = "comments"
+
+// notifyIf sends Topic in tx when the change is visible to readers.
+func notifyIf(ctx context.Context, tx *store.Tx, visible bool) error {
+	if !visible {
+		return nil
+	}
+	return tx.Notify(ctx, Topic)
+}
+
 // Recipient is someone mailed by the service.
 type Recipient struct{ Name, Email string }
 

@@ -2,6 +2,8 @@ package comments
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -109,7 +111,10 @@ func (s *Service) Create(ctx context.Context, in Input) (*Comment, error) {
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return s.insert(ctx, tx, c, nonce)
+		if err := s.insert(ctx, tx, c, submissionKey(nonce, c.AuthorEmail)); err != nil {
+			return err
+		}
+		return notifyIf(ctx, tx, c.Status == Approved)
 	})
 	if err != nil {
 		return nil, err
@@ -276,6 +281,18 @@ func (s *Service) screen(ctx context.Context, c *Comment, post PostRef, pol Poli
 		return err
 	}
 	return nil
+}
+
+// submissionKey makes a form's nonce one comment per author: a page
+// served from the cache gives every reader the same form token, so the
+// nonce alone would let only the first of them comment, while a double
+// submit by one reader must still land once.
+func submissionKey(nonce, email string) string {
+	if nonce == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	return nonce + ":" + hex.EncodeToString(sum[:8])
 }
 
 // insert writes a new comment and sets its ID. A submission key already

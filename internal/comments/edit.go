@@ -41,7 +41,10 @@ func (s *Service) Edit(ctx context.Context, id int64, e Edit) (*Comment, error) 
 		}
 		_, err = tx.Exec(ctx, `UPDATE comments SET author_name = ?, author_url = ?, body_md = ?, body_html = ?,
 			updated_at = ? WHERE id = ?`, name, website, body, string(s.md.Render(body)), s.clock(), id)
-		return err
+		if err != nil {
+			return err
+		}
+		return notifyIf(ctx, tx, c.Status == Approved)
 	})
 	if err != nil {
 		return nil, err
@@ -86,7 +89,10 @@ func (s *Service) Reply(ctx context.Context, userID, parentID int64, body string
 		if err := s.place(ctx, tx, c, parentID, true, maxDepth); err != nil {
 			return err
 		}
-		return s.insert(ctx, tx, c, "")
+		if err := s.insert(ctx, tx, c, ""); err != nil {
+			return err
+		}
+		return tx.Notify(ctx, Topic)
 	})
 	if errors.Is(err, ErrDuplicate) {
 		return nil, fmt.Errorf("%w: unexpected conflict", err)

@@ -96,6 +96,9 @@ func (s *Service) Moderate(ctx context.Context, act Action, ids ...int64) (*Bulk
 			res.Changed = append(res.Changed, id)
 			changed = append(changed, c)
 		}
+		if len(changed) > 0 {
+			return tx.Notify(ctx, Topic)
+		}
 		return nil
 	})
 	if err != nil {
@@ -150,7 +153,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, act Action, c *Commen
 			to = Pending
 		}
 	}
-	_, err := tx.Exec(ctx, "UPDATE comments SET status = ?, prev_status = ? WHERE id = ?", to, prev, c.ID)
+	_, err := tx.Exec(ctx, "UPDATE comments SET status = ?, prev_status = ?, status_at = ? WHERE id = ?", to, prev, s.clock(), c.ID)
 	c.Status, c.PrevStatus = to, prev
 	return err
 }

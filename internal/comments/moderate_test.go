@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,5 +272,59 @@ func TestPurge(t *testing.T) {
 			t.Fatalf("purge trash: %d %v", n, err)
 		}
 		e.wantStatus(newSpam.ID, comments.Spam) // spamAge 0: left alone
+
+		// Age counts from the move to the trash, not from the writing: an
+		// old comment trashed today can still be restored tomorrow.
+		old := e.comment("e@example.com", "تعليق قديم سيُحذف اليوم", 0)
+		e.clock.advance(60 * 24 * time.Hour)
+		if _, err := e.svc.Moderate(ctx, comments.ActTrash, old.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.advance(24 * time.Hour)
+		if n, err := e.svc.Purge(ctx, 15*24*time.Hour, 30*24*time.Hour); err != nil || n != 1 { // newSpam goes, old stays
+			t.Fatalf("purge after a recent trash: %d %v", n, err)
+		}
+		e.wantStatus(old.ID, comments.Trash)
+	})
+}
+
+func TestChangeNotices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var mu sync.Mutex
+		var topics []string
+		db.Subscribe(func(topic string) {
+			mu.Lock()
+			defer mu.Unlock()
+			topics = append(topics, topic)
+		})
+		got := func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			n := 0
+			for _, tp := range topics {
+				if tp == comments.Topic {
+					n++
+				}
+			}
+			topics = nil
+			return n
+		}
+		held := e.comment("new@example.com", "أول تعليق", 0)
+		if n := got(); n != 0 {
+			t.Fatalf("a held comment sent %d notices: readers see nothing new", n)
+		}
+		if _, err := e.svc.Moderate(ctx, comments.ActApprove, held.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := got(); n != 1 {
+			t.Fatalf("approving sent %d notices, want 1", n)
+		}
+		if err := e.svc.SetOpen(ctx, e.post, false); err != nil {
+			t.Fatal(err)
+		}
+		if n := got(); n != 1 {
+			t.Fatalf("closing comments sent %d notices, want 1", n)
+		}
 	})
 }

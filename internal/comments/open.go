@@ -94,12 +94,14 @@ func (s *Service) SetOpen(ctx context.Context, postID int64, open bool) error {
 	if open {
 		v = "open"
 	}
-	res, err := s.db.Exec(ctx, "UPDATE posts SET comment_status = ? WHERE id = ?", v, postID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("%w: no post %d", ErrNotFound, postID)
-	}
-	return nil
+	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE posts SET comment_status = ? WHERE id = ?", v, postID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: no post %d", ErrNotFound, postID)
+		}
+		return tx.Notify(ctx, Topic) // the post's page shows or hides the form
+	})
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Purge deletes for good the spam older than spamAge and the trash older
-// than trashAge (by the comment's time; zero or negative leaves that
+// than trashAge (by the time it went there; zero or negative leaves that
 // status alone), as WordPress empties them after 15 and 30 days. Replies
 // move up, as with ActDelete. Any node may run it at any time (a daily
 // job); it reports how many comments went.
@@ -23,7 +23,7 @@ func (s *Service) Purge(ctx context.Context, spamAge, trashAge time.Duration) (i
 		if p.age <= 0 {
 			continue
 		}
-		rows, err := s.db.Query(ctx, "SELECT id FROM comments WHERE status = ? AND created_at < ? ORDER BY id",
+		rows, err := s.db.Query(ctx, "SELECT id FROM comments WHERE status = ? AND COALESCE(status_at, created_at) < ? ORDER BY id",
 			p.st, now.Add(-p.age))
 		if err != nil {
 			return total, err

@@ -57,10 +57,12 @@ const (
 // hidden field, passed back as Input.Token). It records when the form was
 // served, so that Create can refuse forms filled faster than a person
 // could (ErrTooFast) or older than Options.MaxFormAge (ErrBadToken), and a
-// random nonce that makes each form good for one comment. It is signed
-// with the site's secret, so it works on any node. A page cached for the
-// public must not embed it: serve it with the form (a fragment or a small
-// script), or every reader of the cached page shares one nonce.
+// random nonce that makes each form good for one comment per author (a
+// double submit lands once). It is signed with the site's secret, so it
+// works on any node. A page cached for the public may embed it: readers of
+// the cached page share the nonce but not the author, and the fill time
+// then counts from when the page was rendered, which only makes the check
+// more lenient (the cache must keep pages for less than MaxFormAge).
 func (s *Service) FormToken(postID int64) string {
 	b := make([]byte, 0, formTokenLen)
 	b = append(b, formVersion)
