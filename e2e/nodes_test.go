@@ -71,6 +71,64 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 	waitFor(t, start, []*node{a, b}, "/feed/", "خبر عاجل من العقدة الأولى")
 }
 
+// Two nodes without the page cache still keep some things in memory (the
+// related-posts index, the navigation rendered once): a change committed
+// through one reaches the other through the same notices, within a second.
+func TestTwoUncachedNodesOnPostgres(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	a := serve(t, "--demo", "--cache-mb", "0", "--db", dsn, "--data", t.TempDir())
+	b := serve(t, "--cache-mb", "0", "--db", dsn, "--data", t.TempDir())
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cs := content.New(db, time.Now)
+	posts, err := cs.List(ctx, content.Filter{Limit: 20, Lang: "ar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *content.Post
+	for i := range posts {
+		full, err := cs.PostByID(ctx, posts[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Tags) > 0 && len(full.Categories) > 0 {
+			p = full
+			break
+		}
+	}
+	if p == nil {
+		t.Fatal("no demo post with a tag and a section")
+	}
+	article := "/" + url.PathEscape(p.Slug) + "/"
+	for _, n := range []*node{a, b} { // fill what each node keeps
+		for range 2 {
+			if code, body := get(t, n.URL+article); code != 200 || strings.Contains(body, "خبر مرتبط من العقدة الأولى") {
+				t.Fatalf("%s: %d", n.URL, code)
+			}
+		}
+	}
+
+	start := time.Now()
+	if _, err := cs.CreatePost(ctx, content.PostInput{Title: "خبر مرتبط من العقدة الأولى", Slug: "related-node", Status: content.Published,
+		Lang: "ar", BodyMD: "نص الخبر.", TagNames: []string{p.Tags[0].Name}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, start, []*node{a, b}, article, "خبر مرتبط من العقدة الأولى")
+
+	c := p.Category()
+	start = time.Now()
+	if _, err := cs.UpdateCategory(ctx, c.ID, content.CategoryInput{Name: c.Name + " الجديد", Slug: c.Slug,
+		Description: c.Description, ParentID: c.ParentID, Position: c.Position}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, start, []*node{a, b}, article, c.Name+" الجديد")
+}
+
 // waitFor polls path on every node until its body contains want, and fails
 // if any node takes more than a second from start.
 func waitFor(t *testing.T, start time.Time, nodes []*node, path, want string) {

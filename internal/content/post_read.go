@@ -19,6 +19,7 @@ const postCols = `p.id, p.type, p.slug, p.title, p.standfirst, %BODY%, p.status,
 
 var (
 	colsWithBody = strings.Replace(postCols, "%BODY%", "p.body_md, p.body_html", 1)
+	colsHTML     = strings.Replace(postCols, "%BODY%", "'', p.body_html", 1)
 	colsNoBody   = strings.Replace(postCols, "%BODY%", "'', ''", 1)
 )
 
@@ -54,10 +55,20 @@ func (s *Service) PostByID(ctx context.Context, id int64) (*Post, error) {
 // slug gives *Moved with the current one; a deleted post's slug gives
 // ErrGone; anything else unknown or not yet live is ErrNotFound.
 func (s *Service) Lookup(ctx context.Context, slug string) (*Post, error) {
+	return s.lookup(ctx, slug, colsWithBody)
+}
+
+// LookupHTML is Lookup without the Markdown source (BodyMD is empty), for
+// showing the post: the source is as large as the HTML and not needed there.
+func (s *Service) LookupHTML(ctx context.Context, slug string) (*Post, error) {
+	return s.lookup(ctx, slug, colsHTML)
+}
+
+func (s *Service) lookup(ctx context.Context, slug, cols string) (*Post, error) {
 	if !plausibleSlug(slug) {
 		return nil, ErrNotFound
 	}
-	p, err := scanPost(s.db.QueryRow(ctx, "SELECT "+colsWithBody+
+	p, err := scanPost(s.db.QueryRow(ctx, "SELECT "+cols+
 		" FROM posts p WHERE p.slug = ? AND p.status = 'published' AND p.published_at <= ?", slug, s.Now()))
 	if err == nil {
 		posts := []Post{p}
@@ -210,7 +221,8 @@ const relatedPerTag = 40
 // those sharing more tags first, then the newest; it fills up with the newest
 // of p's primary category. p.Tags must be loaded (Lookup and PostByID do).
 // One statement: candidates come from the index of each tag and of the
-// category, so the cost does not grow with the archive.
+// category, so the cost does not grow with the archive. (RelatedIndex gives
+// the same answers from memory, reading only the winners.)
 func (s *Service) Related(ctx context.Context, p *Post, n int) ([]Post, error) {
 	live := " AND p.type = 'post' AND p.status = 'published' AND p.published_at <= ? AND p.lang = ?"
 	var parts []string

@@ -25,6 +25,10 @@ type Cache struct {
 	hits     func()
 	misses   func()
 	bypass   func(*http.Request) bool
+	// bufs holds buffers for responses being recorded and not kept: an
+	// uncached page (tens of KB) would otherwise grow a fresh buffer by
+	// doubling on every request.
+	bufs sync.Pool
 }
 
 // Bypass makes requests for which fn is true skip the cache entirely (a
@@ -110,10 +114,11 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			c.misses()
 		}
 		gen := c.gen.Load()
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK, buf: c.getBuffer()}
 		next.ServeHTTP(rec, r)
 		e := rec.entry()
 		if e == nil { // the handler streamed or hijacked: nothing to do
+			c.putBuffer(rec.buf)
 			return
 		}
 		if personal {
@@ -123,9 +128,10 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		if e.cacheControl != nil {
 			cc = e.cacheControl[0]
 		}
+		kept := false
 		if useCache && cacheable(e.status) && !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private") {
 			e.compress(gzip.DefaultCompression)
-			c.put(key, e, gen)
+			kept = c.put(key, e, gen)
 		} else if acceptsGzip(r) {
 			e.compress(gzip.BestSpeed)
 		}
@@ -135,18 +141,42 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			}
 		}
 		e.write(w, r)
+		if !kept {
+			// The body was written and is referenced no more: its buffer
+			// serves the next uncached response.
+			c.putBuffer(rec.buf)
+		}
 	})
 }
 
-func (c *Cache) put(key string, e *entry, gen uint64) {
+func (c *Cache) getBuffer() *bytes.Buffer {
+	if b, _ := c.bufs.Get().(*bytes.Buffer); b != nil {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// putBuffer returns b to the pool; very large ones are left to the garbage
+// collector so that one huge answer does not stay in memory for good.
+func (c *Cache) putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	c.bufs.Put(b)
+}
+
+// put keeps e under key, unless a flush happened since gen was read; it
+// reports whether e was kept.
+func (c *Cache) put(key string, e *entry, gen uint64) bool {
 	n := int64(len(e.body) + len(e.gz) + len(key) + 256)
 	if n > c.maxBytes/8 {
-		return // one page must not evict everything
+		return false // one page must not evict everything
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen.Load() != gen {
-		return
+		return false
 	}
 	if c.size+n > c.maxBytes {
 		clear(c.entries) // simple and safe; hot pages refill at once
@@ -157,6 +187,7 @@ func (c *Cache) put(key string, e *entry, gen uint64) {
 	}
 	c.entries[key] = e
 	c.size += n
+	return true
 }
 
 // write sends a prepared entry, or 304 when the client's copy is current.
@@ -239,7 +270,7 @@ type recorder struct {
 	header      http.Header
 	status      int
 	wroteHeader bool
-	buf         bytes.Buffer
+	buf         *bytes.Buffer
 }
 
 func (r *recorder) Header() http.Header { return r.header }

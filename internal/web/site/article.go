@@ -48,7 +48,7 @@ func (h *Handler) catchAll(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
-	p, err := h.content.Lookup(r.Context(), strings.ToLower(slug))
+	p, err := h.content.LookupHTML(r.Context(), strings.ToLower(slug))
 	var moved *content.Moved
 	if errors.As(err, &moved) {
 		w.Header().Set("Location", "/"+url.PathEscape(moved.Slug)+"/") // which redirects on to the right style
@@ -92,22 +92,33 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Po
 		h.fail(w, r, err)
 		return
 	}
+	st := h.cur.Load()
 	var related []content.Post
 	if p.Type == content.TypePost {
-		if related, err = h.content.Related(ctx, p, 4); err != nil {
+		if related, err = st.related.Related(ctx, p, 4); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	st := h.cur.Load()
+	pg := h.articlePage(r, st, p, editions, related, preview)
+	if !preview {
+		w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
+	h.render(w, r, http.StatusOK, "article", pg)
+}
+
+// articlePage is what the article template gets for p, its editions and
+// related posts, with the site state st.
+func (h *Handler) articlePage(r *http.Request, st *state, p *content.Post, editions, related []content.Post, preview bool) *page {
+	v := h.view(st, p)
 	pg := &page{
-		Lang: p.Lang, Dir: p.Dir, Post: p, Editions: editions, Related: related,
+		Lang: p.Lang, Dir: p.Dir, Post: p, Article: v, Editions: editions, Related: related,
 		Title:       firstNonEmpty(p.SEOTitle, p.Title) + " — " + st.site.Title,
 		Description: firstNonEmpty(p.SEODescription, p.Standfirst),
-		Canonical:   firstNonEmpty(p.CanonicalURL, h.base+h.postPath(p)),
+		Canonical:   firstNonEmpty(p.CanonicalURL, h.base+v.URL),
 	}
 	if len(editions) > 0 {
-		pg.Alternates = append(pg.Alternates, alternate{Lang: p.Lang, URL: h.base + h.postPath(p)})
+		pg.Alternates = append(pg.Alternates, alternate{Lang: p.Lang, URL: h.base + v.URL})
 		for _, e := range editions {
 			pg.Alternates = append(pg.Alternates, alternate{Lang: e.Lang, URL: h.base + h.postPath(&e)})
 		}
@@ -123,14 +134,12 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Po
 	if !preview {
 		pg.Gate = h.gate(r, p)
 	}
-	pg.OG = h.articleOG(p)
-	pg.JSONLD = h.articleJSONLD(p)
+	pg.OG = h.articleOG(p, v.URL)
+	pg.JSONLD = h.articleJSONLD(p, v.URL)
 	if preview {
 		pg.Robots, pg.JSONLD = "noindex, nofollow", ""
-	} else {
-		w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
 	}
-	h.render(w, r, http.StatusOK, "article", pg)
+	return pg
 }
 
 func isYear(s string) bool {

@@ -26,9 +26,10 @@ func ogLocale(lang string) string {
 	return strings.ReplaceAll(lang, "-", "_")
 }
 
-func (h *Handler) articleOG(p *content.Post) *openGraph {
+// articleOG describes p, whose site path is path, for Open Graph.
+func (h *Handler) articleOG(p *content.Post, path string) *openGraph {
 	og := &openGraph{Type: "article", Title: firstNonEmpty(p.SEOTitle, p.Title), Description: firstNonEmpty(p.SEODescription, p.Standfirst),
-		URL: h.base + h.postPath(p), Image: h.abs(p.Featured.URL), Locale: ogLocale(p.Lang)}
+		URL: h.base + path, Image: h.abs(p.Featured.URL), Locale: ogLocale(p.Lang)}
 	if p.Type == content.TypePost {
 		og.Published = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")
 		og.Modified = p.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z")
@@ -44,9 +45,10 @@ func (h *Handler) articleOG(p *content.Post) *openGraph {
 	return og
 }
 
-// articleJSONLD describes a post as schema.org NewsArticle, with its authors,
-// publisher, access and — for wire copy — the original it is based on.
-func (h *Handler) articleJSONLD(p *content.Post) template.JS {
+// articleJSONLD describes a post (at site path path) as schema.org
+// NewsArticle, with its authors, publisher, access and — for wire copy — the
+// original it is based on.
+func (h *Handler) articleJSONLD(p *content.Post, path string) template.JS {
 	typ := "NewsArticle"
 	if p.Type == content.TypePage {
 		typ = "WebPage"
@@ -57,8 +59,8 @@ func (h *Handler) articleJSONLD(p *content.Post) template.JS {
 		"headline":            p.Title,
 		"description":         p.Standfirst,
 		"inLanguage":          p.Lang,
-		"url":                 h.base + h.postPath(p),
-		"mainEntityOfPage":    map[string]any{"@type": "WebPage", "@id": h.base + h.postPath(p)},
+		"url":                 h.base + path,
+		"mainEntityOfPage":    map[string]any{"@type": "WebPage", "@id": h.base + path},
 		"datePublished":       p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"dateModified":        p.UpdatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"isAccessibleForFree": h.required(p, h.content.Now()) == "",

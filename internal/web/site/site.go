@@ -6,9 +6,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +43,10 @@ type Handler struct {
 	members     *members.Service
 	verifyUnsub func(member, newsletter int64, sig string) bool
 	cur         atomic.Pointer[state]
+	states      atomic.Uint64 // states made, for their gen
+	// bufs holds buffers for rendering: a page is tens of KB, which a fresh
+	// buffer would reach by doubling on every request.
+	bufs sync.Pool
 }
 
 // state is what every page needs that changes only with settings or
@@ -49,6 +55,29 @@ type state struct {
 	site       settings.Site
 	categories []content.Category
 	loc        *time.Location
+	nav        []navItem  // the site's navigation, none of it current; shared, read-only
+	frags      *fragments // rendered fragments (see fragments.go)
+	// related answers the article page's related posts from memory; like
+	// the fragments, it lives as long as the state, so that a change notice
+	// drops it.
+	related *content.RelatedIndex
+	gen     uint64 // tells states apart: the handler's nth state
+}
+
+func (h *Handler) newState(site settings.Site, cats []content.Category, loc *time.Location) *state {
+	st := &state{site: site, categories: cats, loc: loc, frags: newFragments(), related: h.content.NewRelatedIndex(), gen: h.states.Add(1)}
+	if len(site.Nav) > 0 {
+		for _, l := range site.Nav {
+			st.nav = append(st.nav, navItem{Name: l.Name, URL: l.URL})
+		}
+	} else {
+		for _, c := range cats {
+			if c.ParentID == 0 {
+				st.nav = append(st.nav, navItem{Name: c.Name, URL: CategoryPath(&c)})
+			}
+		}
+	}
+	return st
 }
 
 // New loads the theme (failing on any template error) and site state.
@@ -61,8 +90,8 @@ func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Opt
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.cur.Store(&state{site: settings.Defaults(), loc: time.UTC})
-	th, err := loadTheme(opt.Theme, opt.ThemeDir, h.funcs())
+	h.cur.Store(h.newState(settings.Defaults(), nil, time.UTC))
+	th, err := loadTheme(opt.Theme, opt.ThemeDir, h.funcs(), h.bindFuncs)
 	if err != nil {
 		return nil, err
 	}
@@ -70,22 +99,34 @@ func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Opt
 	return h, h.Reload(ctx)
 }
 
-// Reload re-reads settings and categories; call it on change notices.
+// Reload re-reads settings and categories and drops what was kept in
+// memory from the content (rendered fragments, the related-posts index);
+// call it on every change notice. When reading fails, the settings and
+// categories already loaded stay, but what was kept from the content is
+// still dropped.
 func (h *Handler) Reload(ctx context.Context) error {
 	site, err := h.settings.Site(ctx)
-	if err != nil {
-		return err
+	var cats []content.Category
+	if err == nil {
+		cats, err = h.content.Categories(ctx)
 	}
-	cats, err := h.content.Categories(ctx)
 	if err != nil {
+		old := h.cur.Load()
+		h.cur.Store(h.newState(old.site, old.categories, old.loc))
 		return err
 	}
 	loc, err := time.LoadLocation(site.Timezone)
 	if err != nil {
 		loc = time.UTC
 	}
-	h.cur.Store(&state{site: site, categories: cats, loc: loc})
+	h.cur.Store(h.newState(site, cats, loc))
 	return nil
+}
+
+// bindFuncs gives the template set of a page its own functions: "cached"
+// executes partials of that set.
+func (h *Handler) bindFuncs(page string, t *template.Template) template.FuncMap {
+	return template.FuncMap{"cached": h.cachedFunc(page, t)}
 }
 
 func (h *Handler) site() settings.Site { return h.cur.Load().site }
@@ -141,9 +182,18 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // error becomes a clean 500 page rather than half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *page) {
 	h.fill(r, pg)
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := h.theme.pages[name].ExecuteTemplate(&buf, "layout", pg); err != nil {
+	buf, _ := h.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+		buf.Grow(32 << 10)
+	}
+	defer func() {
+		if buf.Cap() <= 1<<20 { // one huge page must not stay in memory for good
+			buf.Reset()
+			h.bufs.Put(buf)
+		}
+	}()
+	if err := h.theme.pages[name].ExecuteTemplate(buf, "layout", pg); err != nil {
 		h.log.Error("render", "page", name, "path", r.URL.Path, "err", err)
 		if name != "error" {
 			h.errorPage(w, r, http.StatusInternalServerError)
@@ -172,16 +222,13 @@ func (h *Handler) fill(r *http.Request, pg *page) {
 	}
 	pg.CSS = h.theme.css
 	pg.Year = time.Now().In(st.loc).Year()
-	if len(st.site.Nav) > 0 {
-		for _, l := range st.site.Nav {
-			pg.Nav = append(pg.Nav, navItem{Name: l.Name, URL: l.URL, Current: r.URL.Path == l.URL})
-		}
-	} else {
-		for _, c := range st.categories {
-			if c.ParentID == 0 {
-				u := CategoryPath(&c)
-				pg.Nav = append(pg.Nav, navItem{Name: c.Name, URL: u, Current: r.URL.Path == u})
-			}
+	pg.st = st
+	pg.Nav = st.nav
+	for _, it := range st.nav {
+		if it.URL == r.URL.Path {
+			pg.navCurrent = it.URL
+			pg.Nav = pg.Header().Items()
+			break
 		}
 	}
 	if len(pg.Feeds) == 0 {

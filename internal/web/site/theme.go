@@ -55,8 +55,9 @@ func (o overlay) ReadFile(name string) ([]byte, error) {
 }
 
 // loadTheme parses every template and reads every asset, so that a broken
-// theme is reported once, at start, with the file and line at fault.
-func loadTheme(base fs.FS, overrideDir string, funcs template.FuncMap) (*theme, error) {
+// theme is reported once, at start, with the file and line at fault. bind,
+// when not nil, gives each page's template set functions of its own.
+func loadTheme(base fs.FS, overrideDir string, funcs template.FuncMap, bind func(page string, t *template.Template) template.FuncMap) (*theme, error) {
 	src := overlay{dir: overrideDir, base: base}
 	th := &theme{pages: map[string]*template.Template{}, assets: map[string]*asset{}}
 	shared := []string{"layout", "partials"}
@@ -74,6 +75,9 @@ func loadTheme(base fs.FS, overrideDir string, funcs template.FuncMap) (*theme, 
 		}
 		if t.Lookup("layout") == nil || t.Lookup("content") == nil {
 			return nil, fmt.Errorf("theme: templates/%s.html must define \"content\" and layout.html must define \"layout\"", name)
+		}
+		if bind != nil {
+			t.Funcs(bind(name, t))
 		}
 		// Execute once against an empty page so that errors which only show
 		// at run time (a missing template, a bad call) are caught at start.

@@ -1,7 +1,7 @@
 package site
 
 import (
-	"html/template"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,14 +13,16 @@ import (
 	defaulttheme "nashra.dev/nashra/themes/default"
 )
 
-func testFuncs() template.FuncMap {
+// testTheme loads a theme with the functions of a handler that has no
+// services behind it.
+func testTheme(base fs.FS, dir string) (*theme, error) {
 	h := &Handler{}
 	h.cur.Store(&state{site: settings.Defaults(), loc: time.UTC})
-	return h.funcs()
+	return loadTheme(base, dir, h.funcs(), h.bindFuncs)
 }
 
 func TestDefaultThemeLoads(t *testing.T) {
-	th, err := loadTheme(defaulttheme.FS, "", testFuncs())
+	th, err := testTheme(defaulttheme.FS, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +47,7 @@ func TestThemeOverridesFileByFile(t *testing.T) {
 	}
 	write("templates/error.html", `{{define "content"}}<p class="custom-error">{{.Error.Title}}</p>{{end}}`)
 	write("static/css/style.css", `body{color:red}`)
-	th, err := loadTheme(defaulttheme.FS, dir, testFuncs())
+	th, err := testTheme(defaulttheme.FS, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestThemeOverridesFileByFile(t *testing.T) {
 		p := filepath.Join(bad, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte(body), 0o644)
-		_, err := loadTheme(defaulttheme.FS, bad, testFuncs())
+		_, err := testTheme(defaulttheme.FS, bad)
 		if err == nil || !strings.Contains(err.Error(), filepath.Base(name)) {
 			t.Errorf("broken %s: got %v, want an error naming the file", name, err)
 		}
