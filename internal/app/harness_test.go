@@ -31,6 +31,7 @@ type testSite struct {
 	Data    string
 	DB      *store.DB
 	Content *content.Service
+	Svc     *Services
 	Sample  string // the sample article's slug
 }
 
@@ -66,7 +67,8 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	if _, err := svc.Members.EnsureDefaultNewsletter(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: base, CacheMB: cacheMB}
+	cfg := config.Server{Site: config.Site{Data: data, DB: db.URL()}, Addr: ln.Addr().String(), URL: base, CacheMB: cacheMB,
+		TrustedProxies: []string{"127.0.0.0/8"}} // as the flag's default: tests name clients by X-Forwarded-For
 	srv, err := NewServer(ctx, cfg, svc, log)
 	if err != nil {
 		t.Fatalf("server: %v", err)
@@ -83,7 +85,7 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 			t.Errorf("stop the queue: %v", err)
 		}
 	})
-	return &testSite{URL: cfg.URL, Data: data, DB: db, Content: cs, Sample: res.SampleSlug}
+	return &testSite{URL: cfg.URL, Data: data, DB: db, Content: cs, Svc: svc, Sample: res.SampleSlug}
 }
 
 type testWriter struct{ t *testing.T }

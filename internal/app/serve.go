@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/demo"
 	"nashra.dev/nashra/internal/store"
@@ -146,16 +147,19 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 
 	sh, err := site.New(ctx, cs, set, site.Options{BaseURL: cfg.URL, Theme: defaulttheme.FS,
 		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log, Members: svc.Members,
-		VerifyUnsubscribe: svc.Newsletter.VerifyUnsubscribe})
+		VerifyUnsubscribe: svc.Newsletter.VerifyUnsubscribe, Comments: svc.Comments})
 	if err != nil {
 		return nil, err
 	}
 	cache := web.NewCache(int64(cfg.CacheMB)<<20, metrics.CacheHit.Inc, metrics.CacheMiss.Inc)
 	cache.Bypass(site.HasMemberCookie)
 	db.Subscribe(func(topic string) {
-		// Reload first, then flush: a page rendered after the flush must see the new state.
-		if err := sh.Reload(context.WithoutCancel(ctx)); err != nil {
-			log.Error("reload site state", "err", err)
+		// Reload first, then flush: a page rendered after the flush must see
+		// the new state. A comment changes no site state, only pages.
+		if topic != comments.Topic {
+			if err := sh.Reload(context.WithoutCancel(ctx)); err != nil {
+				log.Error("reload site state", "err", err)
+			}
 		}
 		cache.Flush()
 	})
@@ -196,6 +200,11 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = metrics.Middleware(h)
 	h = web.SecurityHeaders(h)
+	proxies, err := web.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	h = web.TrustProxies(proxies)(h)
 	h = web.Recover(func(r *http.Request, v any) { log.Error("panic", "path", r.URL.Path, "panic", v) })(h)
 	return &http.Server{
 		Addr: cfg.Addr, Handler: h,

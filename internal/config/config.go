@@ -14,6 +14,7 @@ import (
 
 	"nashra.dev/nashra/internal/mail"
 	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/web"
 )
 
 // Site says where a site's data lives. Every subcommand that touches a site
@@ -33,6 +34,10 @@ type Server struct {
 	CacheMB  int    `name:"cache-mb" env:"NASHRA_CACHE_MB" default:"64" help:"Memory for cached pages, in MB; 0 turns the page cache off."`
 	Fixtures string `name:"fixtures" env:"NASHRA_FIXTURES" default:"../shared/fixtures" help:"Fixtures folder the demo reads the sample article from."`
 	JSONLogs bool   `name:"json-logs" env:"NASHRA_JSON_LOGS" help:"Write logs as JSON lines instead of text."`
+	// TrustedProxies are the reverse proxies (and CDN edges) whose
+	// X-Forwarded-For names the client: rate limits count per client, not
+	// per proxy. Loopback is trusted by default (a proxy on the same host).
+	TrustedProxies []string `name:"trusted-proxies" env:"NASHRA_TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128" help:"Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty trusts none."`
 	S3       S3     `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
 	// AllowTestDomains accepts subscriber addresses at reserved domains
 	// (example.com's .test, .invalid…), which no mail reaches: tests only.
@@ -112,6 +117,9 @@ func (c *Server) Validate() error {
 	}
 	if c.S3.Endpoint != "" && (c.S3.Bucket == "" || c.S3.PublicURL == "") {
 		return errors.New("--s3-endpoint needs --s3-bucket and --s3-public-url")
+	}
+	if _, err := web.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if c.CacheMB < 0 {
 		return errors.New("--cache-mb must be 0 or more")

@@ -28,6 +28,7 @@ func TestValidate(t *testing.T) {
 		{"bad addr", Server{Site: Site{Data: dir}, Addr: "8080"}, "expected host:port"},
 		{"bad url", Server{Site: Site{Data: dir}, Addr: ":80", URL: "ftp://x"}, "--url"},
 		{"negative cache", Server{Site: Site{Data: dir}, Addr: ":80", CacheMB: -1}, "cache-mb"},
+		{"bad proxy", Server{Site: Site{Data: dir}, Addr: ":80", TrustedProxies: []string{"10.0.0.0/8,proxy.local"}}, "trusted-proxies"},
 		{"smtp url", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtps://news:s3cret@mail.example:465?pool=2&rate=10"}, ""},
 		{"bad smtp url", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "smtp://news:s3cret@mail.example:99999"}, `--smtp: invalid SMTP URL "smtp://news:xxxxx@mail.example:99999"`},
 		{"smtp wrong scheme", Server{Site: Site{Data: dir}, Addr: ":80", SMTP: "http://mail.example"}, "scheme must be smtp:// or smtps://"},

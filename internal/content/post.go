@@ -109,6 +109,7 @@ type Post struct {
 	WordCount        int
 	Version          int    // counts saves; an edit must name the version it started from
 	PreviewToken     string // secret for the draft preview link; empty when none was made
+	CommentsOpen     bool   // the editor's switch (posts.comment_status); internal/comments adds the age rule
 
 	// Filled by the loaders that need them.
 	Authors    []Author

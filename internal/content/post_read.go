@@ -15,7 +15,7 @@ const postCols = `p.id, p.type, p.slug, p.title, p.standfirst, %BODY%, p.status,
 	COALESCE(p.category_id, 0), p.published_at, p.created_at, p.updated_at,
 	p.featured_image, p.featured_alt, p.featured_caption, p.featured_credit, p.featured_width, p.featured_height, p.featured_srcset,
 	p.source_name, p.source_url, p.source_lang, p.source_translated, p.canonical_url, p.translation_group,
-	p.seo_title, p.seo_description, p.word_count, p.version, p.preview_token`
+	p.seo_title, p.seo_description, p.word_count, p.version, p.preview_token, p.comment_status = 'open'`
 
 var (
 	colsWithBody = strings.Replace(postCols, "%BODY%", "p.body_md, p.body_html", 1)
@@ -30,7 +30,7 @@ func scanPost(sc interface{ Scan(...any) error }) (Post, error) {
 		&p.Lang, &p.Dir, &p.CategoryID, &published, &p.CreatedAt, &p.UpdatedAt,
 		&p.Featured.URL, &p.Featured.Alt, &p.Featured.Caption, &p.Featured.Credit, &p.Featured.Width, &p.Featured.Height, &p.Featured.SrcSet,
 		&p.Source.Name, &p.Source.URL, &p.Source.Lang, &p.Source.Translated, &p.CanonicalURL, &p.TranslationGroup,
-		&p.SEOTitle, &p.SEODescription, &p.WordCount, &p.Version, &p.PreviewToken)
+		&p.SEOTitle, &p.SEODescription, &p.WordCount, &p.Version, &p.PreviewToken, &p.CommentsOpen)
 	if published.Valid {
 		p.PublishedAt = published.Time.UTC()
 	}

@@ -5,9 +5,9 @@ import (
 	"net/http"
 )
 
-// ClientIP is the peer's address, used for throttling. Proxies'
-// X-Forwarded-For is not trusted: behind a reverse proxy every client shares
-// the proxy's address until a trusted-proxy setting exists.
+// ClientIP is the client's address, used for throttling: the peer's, which
+// TrustProxies has replaced by the forwarded client's when the peer is a
+// trusted proxy (X-Forwarded-For is never read here).
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -35,6 +35,10 @@ func (h *Handler) catchAll(w http.ResponseWriter, r *http.Request) {
 		h.dateArchive(w, r, parts)
 		return
 	}
+	if len(parts) == 2 && parts[1] == "feed" && h.comments != nil {
+		h.postCommentFeed(w, r, strings.ToLower(parts[0])) // WordPress's per-post comments feed
+		return
+	}
 	if len(parts) != 1 {
 		h.errorPage(w, r, http.StatusNotFound)
 		return
@@ -68,6 +72,12 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, slug string) {
 	h.showPost(w, r, p, false)
 }
 
+// showPostStatus shows a published post with status, and a refused
+// comment's form (see postComment).
+func (h *Handler) showPostStatus(w http.ResponseWriter, r *http.Request, p *content.Post, status int, form *commentsView) {
+	h.servePost(w, r, p, false, status, form)
+}
+
 // preview shows a post in any status to whoever holds its preview link.
 // The answer is private and never indexed.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +96,10 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Post, preview bool) {
+	h.servePost(w, r, p, preview, http.StatusOK, nil)
+}
+
+func (h *Handler) servePost(w http.ResponseWriter, r *http.Request, p *content.Post, preview bool, status int, form *commentsView) {
 	ctx := r.Context()
 	editions, err := h.content.Editions(ctx, p)
 	if err != nil {
@@ -100,16 +114,22 @@ func (h *Handler) showPost(w http.ResponseWriter, r *http.Request, p *content.Po
 			return
 		}
 	}
-	pg := h.articlePage(r, st, p, editions, related, preview)
-	if !preview {
+	pg, err := h.articlePage(r, st, p, editions, related, preview, form)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !preview && status == http.StatusOK {
 		w.Header().Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
 	}
-	h.render(w, r, http.StatusOK, "article", pg)
+	h.render(w, r, status, "article", pg)
 }
 
 // articlePage is what the article template gets for p, its editions and
-// related posts, with the site state st.
-func (h *Handler) articlePage(r *http.Request, st *state, p *content.Post, editions, related []content.Post, preview bool) *page {
+// related posts, with the site state st; form is a refused comment to show
+// again (nil on a plain visit).
+func (h *Handler) articlePage(r *http.Request, st *state, p *content.Post, editions, related []content.Post, preview bool,
+	form *commentsView) (*page, error) {
 	v := h.view(st, p)
 	pg := &page{
 		Lang: p.Lang, Dir: p.Dir, Post: p, Article: v, Editions: editions, Related: related,
@@ -131,15 +151,19 @@ func (h *Handler) articlePage(r *http.Request, st *state, p *content.Post, editi
 		pg.Crumbs = append(pg.Crumbs, crumb{Name: c.Name, URL: CategoryPath(c)})
 	}
 	pg.Crumbs = append(pg.Crumbs, crumb{Name: p.Title})
-	if !preview {
-		pg.Gate = h.gate(r, p)
-	}
 	pg.OG = h.articleOG(p, v.URL)
-	pg.JSONLD = h.articleJSONLD(p, v.URL)
 	if preview {
-		pg.Robots, pg.JSONLD = "noindex, nofollow", ""
+		pg.Robots = "noindex, nofollow"
+		return pg, nil
 	}
-	return pg
+	if pg.Gate = h.gate(r, p); pg.Gate == nil {
+		var err error
+		if pg.Comments, err = h.commentsFor(r, st, p, form); err != nil {
+			return nil, err
+		}
+	}
+	pg.JSONLD = h.articleJSONLD(p, v.URL, pg.Comments)
+	return pg, nil
 }
 
 func isYear(s string) bool {

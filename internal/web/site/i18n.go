@@ -68,12 +68,13 @@ var messages = map[string]map[string]string{
 // tr returns the message for key in lang ("ar-EG" uses "ar").
 func tr(lang, key string) string {
 	base, _, _ := strings.Cut(lang, "-")
-	if m, ok := messages[base]; ok {
-		if s, ok := m[key]; ok {
-			return s
-		}
+	if _, ok := messages[base]; !ok {
+		base = "en"
 	}
-	return messages["en"][key]
+	if s, ok := messages[base][key]; ok {
+		return s
+	}
+	return commentMessages[base][key]
 }
 
 var languageNames = map[string]map[string]string{

@@ -52,7 +52,11 @@ func BenchmarkRenderArticle(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w.n = 0
-		h.render(w, req, http.StatusOK, "article", h.articlePage(req, st, p, editions, related, false))
+		pg, err := h.articlePage(req, st, p, editions, related, false, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.render(w, req, http.StatusOK, "article", pg)
 	}
 	if w.n < 40<<10 || !strings.Contains(w.last, "</html>") {
 		b.Fatalf("page of %d bytes", w.n)

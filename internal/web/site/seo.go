@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"strings"
 
+	"golang.org/x/net/html"
+
 	"nashra.dev/nashra/internal/content"
 )
 
@@ -48,7 +50,7 @@ func (h *Handler) articleOG(p *content.Post, path string) *openGraph {
 // articleJSONLD describes a post (at site path path) as schema.org
 // NewsArticle, with its authors, publisher, access and — for wire copy — the
 // original it is based on.
-func (h *Handler) articleJSONLD(p *content.Post, path string) template.JS {
+func (h *Handler) articleJSONLD(p *content.Post, path string, cv *commentsView) template.JS {
 	typ := "NewsArticle"
 	if p.Type == content.TypePage {
 		typ = "WebPage"
@@ -107,7 +109,51 @@ func (h *Handler) articleJSONLD(p *content.Post, path string) template.JS {
 			doc["translationOfWork"] = src
 		}
 	}
+	if cv != nil {
+		doc["commentCount"] = cv.Count
+		if list := commentsLD(cv.Threads, 20); len(list) > 0 {
+			doc["comment"] = list
+		}
+	}
 	return marshalJS(doc)
+}
+
+// commentsLD describes up to n comments, threads first, as schema.org
+// Comments (names and text only: a commenter's address is never known here).
+func commentsLD(nodes []*commentNode, n int) []map[string]any {
+	var out []map[string]any
+	var walk func([]*commentNode)
+	walk = func(ns []*commentNode) {
+		for _, c := range ns {
+			if len(out) >= n {
+				return
+			}
+			out = append(out, map[string]any{"@type": "Comment", "text": htmlText(string(c.BodyHTML)),
+				"dateCreated": c.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+				"author":      map[string]any{"@type": "Person", "name": c.AuthorName}})
+			walk(c.Replies)
+		}
+	}
+	walk(nodes)
+	return out
+}
+
+// htmlText is the text of sanitized HTML, tags dropped and entities decoded.
+func htmlText(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(b.String())
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "p" || string(name) == "br" || string(name) == "li" {
+				b.WriteByte(' ')
+			}
+		}
+	}
 }
 
 func (h *Handler) publisher() map[string]any {

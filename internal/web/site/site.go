@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/settings"
@@ -30,6 +31,8 @@ type Options struct {
 	// VerifyUnsubscribe checks newsletter unsubscribe links.
 	Members           *members.Service
 	VerifyUnsubscribe func(member, newsletter int64, sig string) bool
+	// Comments turns on the discussion under posts, its form and feeds.
+	Comments *comments.Service
 }
 
 // Handler is the public site.
@@ -41,6 +44,7 @@ type Handler struct {
 	theme       *theme
 	reader      Reader
 	members     *members.Service
+	comments    *comments.Service
 	verifyUnsub func(member, newsletter int64, sig string) bool
 	cur         atomic.Pointer[state]
 	states      atomic.Uint64 // states made, for their gen
@@ -83,6 +87,7 @@ func (h *Handler) newState(site settings.Site, cats []content.Category, loc *tim
 // New loads the theme (failing on any template error) and site state.
 func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader, members: opt.Members,
+		comments: opt.Comments,
 		verifyUnsub: opt.VerifyUnsubscribe}
 	if h.reader == nil && h.members != nil {
 		h.reader = h.MemberReader
@@ -173,6 +178,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /subscribe", h.subscribeClosed)
 	}
 	mux.HandleFunc("GET /preview/{id}", h.preview)
+	if h.comments != nil {
+		mux.HandleFunc("POST "+CommentsPath, h.postComment)
+		mux.HandleFunc("GET /comments/feed/{$}", h.commentFeed)
+	}
 
 	// Everything else: posts and pages by slug, date archives, 404.
 	mux.HandleFunc("GET /", h.catchAll)

@@ -34,6 +34,7 @@ type page struct {
 	Post     *content.Post
 	Article  *postView // Post as the article page shows it
 	Gate     *gateView // set when the reader may see only part of Post
+	Comments *commentsView // the discussion, when the reader may see it
 	Editions []content.Post
 	Related  []content.Post
 
