@@ -87,7 +87,7 @@ func (h *Handler) newState(site settings.Site, cats []content.Category, loc *tim
 // New loads the theme (failing on any template error) and site state.
 func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader, members: opt.Members,
-		comments: opt.Comments,
+		comments:    opt.Comments,
 		verifyUnsub: opt.VerifyUnsubscribe}
 	if h.reader == nil && h.members != nil {
 		h.reader = h.MemberReader

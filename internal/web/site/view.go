@@ -32,8 +32,8 @@ type page struct {
 
 	// One of these groups is set, depending on the page.
 	Post     *content.Post
-	Article  *postView // Post as the article page shows it
-	Gate     *gateView // set when the reader may see only part of Post
+	Article  *postView     // Post as the article page shows it
+	Gate     *gateView     // set when the reader may see only part of Post
 	Comments *commentsView // the discussion, when the reader may see it
 	Editions []content.Post
 	Related  []content.Post
