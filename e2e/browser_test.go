@@ -94,35 +94,11 @@ func leadArticleURL(t *testing.T, base string) string {
 	return b.ResolveReference(ref).String()
 }
 
-// newBrowser starts Chromium with the flags DESIGN.md asks for; the host
-// resolver rules make any request to another host fail instead of leaving
-// the machine. The whole browser session ends at the timeout, so a hung
-// browser fails the test rather than hanging it.
-func newBrowser(t *testing.T, execPath string, timeout time.Duration) context.Context {
+// newBrowser starts Chromium (see testenv.NewBrowser); execPath is
+// testenv.Chromium's answer, kept so a test says up front that it needs it.
+func newBrowser(t *testing.T, _ string, timeout time.Duration) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(execPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 2000),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(cancelTab)
-	if err := chromedp.Do(ctx); err != nil { // start the browser and open the tab
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	return testenv.NewBrowser(t, timeout)
 }
 
 // recorder keeps every request URL and every error the page reports; it is
