@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -240,4 +241,75 @@ func countRows(t *testing.T, db *store.DB, q string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestReplyNoticeAndOneClickUnsubscribe: a commenter who asked is mailed
+// when someone answers; the mail's one-click link stops further notices.
+func TestReplyNoticeAndOneClickUnsubscribe(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := startSite(t, db, 16)
+		p, err := s.Content.Lookup(ctx, s.Sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := commentToken(t, s.mustGet(t, "/"+url.PathEscape(s.Sample)+"/", 200))
+		time.Sleep(3100 * time.Millisecond)
+		ask := commentForm(p.ID, token, "هدى", "huda@example.com", "سؤال: متى الموعد؟")
+		ask.Set("notify", "1")
+		if code, _, _ := postComment(t, s, "198.51.100.20", ask); code != http.StatusSeeOther {
+			t.Fatalf("question: %d", code)
+		}
+		var qid int64
+		if err := db.QueryRow(ctx, "SELECT id FROM comments WHERE author_email = 'huda@example.com'").Scan(&qid); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Svc.Comments.ModerateOne(ctx, comments.ActApprove, qid); err != nil {
+			t.Fatal(err)
+		}
+		answer := func(body string) {
+			t.Helper()
+			f := commentForm(p.ID, token, "سامي", "sami@example.com", body)
+			f.Set("parent_id", fmt.Sprint(qid))
+			if code, _, _ := postComment(t, s, "198.51.100.21", f); code != http.StatusSeeOther {
+				t.Fatalf("answer: %d", code)
+			}
+			var id int64
+			if err := db.QueryRow(ctx, "SELECT id FROM comments WHERE body_md = ?", body).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Svc.Comments.Moderate(ctx, comments.ActApprove, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answer("الموعد غداً")
+		msg := findOutbox(t, s.Data, "huda@example.com", "the reply notice", func(m *mail.Message, body string) bool {
+			return strings.Contains(body, "الموعد غداً")
+		})
+		link := strings.Trim(msg.Header.Get("List-Unsubscribe"), "<>")
+		if !strings.Contains(link, "/comments/unsubscribe?token=") || msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+			t.Fatalf("notice headers: %v", msg.Header)
+		}
+		if strings.Contains(fmt.Sprint(msg.Header), "sami@example.com") {
+			t.Fatal("the notice reveals the replier's address")
+		}
+		path := strings.TrimPrefix(link, s.URL)
+		if resp, body := s.get(t, path); resp.StatusCode != 200 || !strings.Contains(body, `action="/comments/unsubscribe?token=`) {
+			t.Fatalf("unsubscribe page: %d", resp.StatusCode)
+		}
+		if resp, _ := s.get(t, "/comments/unsubscribe?token=forged"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("forged token: %d", resp.StatusCode)
+		}
+		resp, err := client.Post(link, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("one-click: %d", resp.StatusCode)
+		}
+		if n := countRows(t, db, "SELECT COUNT(*) FROM comments WHERE author_email = 'huda@example.com' AND notify = ?", true); n != 0 {
+			t.Fatalf("%d comments still ask for notices", n)
+		}
+	})
 }

@@ -30,7 +30,7 @@ type membersView struct {
 	Newsletters []members.Newsletter
 	Member      *members.Member
 	Chosen      map[int64]bool
-	Query       template.URL // the unsubscribe link's query, rebuilt from its checked values, kept for the POST
+	Action      template.URL // where the unsubscribe button posts: the link, rebuilt from its checked values
 }
 
 // MemberReader is the site's Reader when the readers feature is on.

@@ -132,7 +132,7 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		// Rebuilt from the verified values (not the raw query), and typed
 		// so that html/template keeps its & and = as they are.
 		query := url.Values{"m": {q.Get("m")}, "n": {q.Get("n")}, "sig": {q.Get("sig")}}.Encode()
-		h.membersPage(w, r, http.StatusOK, &membersView{Kind: "unsubscribe", Query: template.URL(query)})
+		h.membersPage(w, r, http.StatusOK, &membersView{Kind: "unsubscribe", Action: template.URL("/members/unsubscribe?" + query)})
 		return
 	}
 	err := h.members.Unsubscribe(r.Context(), m, n)

@@ -181,6 +181,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	if h.comments != nil {
 		mux.HandleFunc("POST "+CommentsPath, h.postComment)
 		mux.HandleFunc("GET /comments/feed/{$}", h.commentFeed)
+		mux.HandleFunc("GET "+comments.UnsubscribePath, h.commentUnsubscribe)
+		mux.HandleFunc("POST "+comments.UnsubscribePath, h.commentUnsubscribe)
 	}
 
 	// Everything else: posts and pages by slug, date archives, 404.
