@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"html"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -199,27 +196,8 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// saveScreenshot writes the viewport as a PNG artifact. CaptureScreenshot,
-// not FullScreenshot: the latter mis-crops right-to-left pages.
+// saveScreenshot writes the viewport as a PNG artifact (testenv.SaveScreenshot).
 func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := os.Getenv("NASHRA_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(testenv.RepoRoot(t), "e2e", "artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(got, []byte("\x89PNG\r\n\x1a\n")) || len(got) < 1000 {
-		t.Fatalf("%s is not a non-empty PNG (%d bytes, %v)", path, len(got), err)
-	}
-	t.Logf("screenshot: %s", path)
+	testenv.SaveScreenshot(t, ctx, name)
 }

@@ -200,7 +200,7 @@ func TestCommentXSSPayloadsAreInert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveArtifact(t, b, "comments-xss.png")
+	testenv.SaveScreenshot(t, b, "comments-xss.png")
 	mu.Lock()
 	defer mu.Unlock()
 	if r.Comments != len(ids) {
@@ -221,25 +221,4 @@ func TestCommentXSSPayloadsAreInert(t *testing.T) {
 			t.Errorf("request to another host: %s", u)
 		}
 	}
-}
-
-// saveArtifact writes the viewport as a PNG under NASHRA_ARTIFACTS
-// (default e2e/artifacts).
-func saveArtifact(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := os.Getenv("NASHRA_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(testenv.RepoRoot(t), "e2e", "artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", filepath.Join(dir, name))
 }

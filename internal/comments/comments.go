@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/mail"
+	"nashra.dev/nashra/internal/ratelimit"
 	"nashra.dev/nashra/internal/store"
 )
 
@@ -264,7 +265,7 @@ type Service struct {
 	static Policy // the rules when Options.Policy is nil
 	md     *Renderer
 	keys   keys
-	ipHits *windowLimiter
+	ipHits *ratelimit.Window
 }
 
 // New returns the comments service. sender delivers reply notices and
@@ -311,7 +312,7 @@ func New(db *store.DB, sender mail.Sender, opt Options) (*Service, error) {
 		static: Policy{MaxDepth: opt.MaxDepth, CloseAfterDays: opt.CloseAfterDays, HoldAll: opt.HoldAll,
 			MaxLinks: opt.MaxLinks, Checker: opt.Checker}.normalized()}
 	if opt.IPLimit > 0 {
-		s.ipHits = newWindowLimiter(opt.IPLimit, opt.IPWindow)
+		s.ipHits = ratelimit.NewWindow(opt.IPLimit, opt.IPWindow)
 	}
 	return s, nil
 }

@@ -1,13 +1,11 @@
 package comments
 
 import (
-	"errors"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"nashra.dev/nashra/internal/staff"
 )
@@ -65,36 +63,6 @@ func TestTextDir(t *testing.T) {
 	} {
 		if got := textDir(in, "rtl"); got != want {
 			t.Errorf("textDir(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestWindowLimiter(t *testing.T) {
-	l := newWindowLimiter(2, time.Minute)
-	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	if l.allow("k", t0) != nil || l.allow("k", t0.Add(10*time.Second)) != nil {
-		t.Fatal("the first two were refused")
-	}
-	err := l.allow("k", t0.Add(20*time.Second))
-	var rl *RateLimitError
-	if !errors.As(err, &rl) || rl.RetryAfter != 40*time.Second {
-		t.Fatalf("third: %v", err)
-	}
-	if l.allow("other", t0.Add(20*time.Second)) != nil {
-		t.Fatal("another key was refused")
-	}
-	if l.allow("k", t0.Add(time.Minute)) != nil {
-		t.Fatal("refused after the first left the window")
-	}
-}
-
-func TestIPKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"203.0.113.7": "203.0.113.7", "203.0.113.7:5555": "203.0.113.7", "::ffff:203.0.113.7": "203.0.113.7",
-		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "[2001:db8:1:2::9]:80": "2001:db8:1:2::/64", "junk": "junk",
-	} {
-		if got := ipKey(in); got != want {
-			t.Errorf("ipKey(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -3,11 +3,10 @@ package comments
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
+	"nashra.dev/nashra/internal/ratelimit"
 	"nashra.dev/nashra/internal/store"
 )
 
@@ -46,82 +45,16 @@ func rateLimited(wait time.Duration) *RateLimitError {
 	return &RateLimitError{RetryAfter: wait}
 }
 
-// maxLimiterKeys bounds the clients the per-IP limiter remembers.
-const maxLimiterKeys = 100_000
-
-// windowLimiter is a sliding-window log: for each key, the times of its
-// accepted requests within the window. Keys idle for a whole window are
-// swept; a flood from more keys than maxLimiterKeys forgets them all (the
-// limit fails open; the per-address limit in the database still holds).
-type windowLimiter struct {
-	limit  int
-	window time.Duration
-
-	mu      sync.Mutex
-	hits    map[string][]time.Time
-	sweptAt time.Time
-}
-
-func newWindowLimiter(limit int, window time.Duration) *windowLimiter {
-	return &windowLimiter{limit: limit, window: window, hits: map[string][]time.Time{}}
-}
-
-// allow records a request for key at now, or refuses it with a
-// *RateLimitError. A refused request is not recorded.
-func (l *windowLimiter) allow(key string, now time.Time) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.sweptAt) >= l.window || len(l.hits) >= maxLimiterKeys {
-		for k, ts := range l.hits {
-			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
-				delete(l.hits, k)
-			}
-		}
-		l.sweptAt = now
-		if len(l.hits) >= maxLimiterKeys {
-			clear(l.hits)
-		}
-	}
-	ts := l.hits[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) >= l.limit {
-		l.hits[key] = ts
-		return rateLimited(ts[0].Add(l.window).Sub(now))
-	}
-	l.hits[key] = append(ts, now)
-	return nil
-}
-
 // checkIP applies the per-IP limit; an empty ip (the command line, an
 // import) is not limited.
 func (s *Service) checkIP(ip string) error {
 	if ip == "" || s.ipHits == nil {
 		return nil
 	}
-	return s.ipHits.allow(ipKey(ip), s.opt.Now())
-}
-
-// ipKey groups client addresses as they are handed out: an IPv4 address
-// alone, an IPv6 address by its /64 (one subscriber line gets a whole /64).
-func ipKey(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(ip)
-		if perr != nil {
-			return clip(ip, 64)
-		}
-		a = ap.Addr()
+	if wait := s.ipHits.Allow(ratelimit.ClientKey(ip), s.opt.Now()); wait > 0 {
+		return rateLimited(wait)
 	}
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
+	return nil
 }
 
 // checkEmailRate counts email's comments within the window; tx must hold

@@ -68,26 +68,16 @@ type SweepWorker struct {
 
 // Work publishes what is overdue.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
-	rows, err := w.Content.db.Query(ctx, "SELECT id FROM posts WHERE status = 'scheduled' AND published_at <= ?", w.Content.Now())
+	ids, err := store.Int64s(w.Content.db.Query(ctx, "SELECT id FROM posts WHERE status = 'scheduled' AND published_at <= ?", w.Content.Now()))
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		if _, err := w.Content.PublishDue(ctx, id, w.Log); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // PublishDue moves a scheduled post whose time has come to published. The

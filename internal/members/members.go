@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"nashra.dev/nashra/internal/mail"
+	"nashra.dev/nashra/internal/ratelimit"
 	"nashra.dev/nashra/internal/store"
 )
 
@@ -158,7 +159,7 @@ type Service struct {
 	sender mail.Sender
 	now    func() time.Time
 	opt    Options
-	ipHits *windowLimiter
+	ipHits *ratelimit.Window
 }
 
 // New returns the members service. now is the clock (time.Now in
@@ -172,7 +173,7 @@ func New(db *store.DB, sender mail.Sender, now func() time.Time, opt Options) *S
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: db, sender: sender, now: now, opt: opt,
-		ipHits: newWindowLimiter(ipLimit, ipWindow)}
+		ipHits: ratelimit.NewWindow(ipLimit, ipWindow)}
 }
 
 // clock is the service's time as stored: UTC, whole seconds, so that

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/store"
 )
 
 // maxDigestPosts bounds a digest: a reader skims a dozen headlines, not a
@@ -23,23 +24,10 @@ func (e *Engine) digestPosts(ctx context.Context, nl Newsletter, from, to time.T
 	if nl.IncludeAll {
 		return e.opt.Posts.List(ctx, content.Filter{From: from, To: to, Limit: maxDigestPosts})
 	}
-	rows, err := e.db.Query(ctx, `SELECT post_id FROM sends WHERE newsletter_id = ? AND kind = 'post'
+	ids, err := store.Int64s(e.db.Query(ctx, `SELECT post_id FROM sends WHERE newsletter_id = ? AND kind = 'post'
 		AND post_id IS NOT NULL AND status <> 'cancelled' AND created_at >= ? AND created_at < ?
-		ORDER BY created_at DESC, id DESC LIMIT ?`, nl.ID, from, to, maxDigestPosts)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, nl.ID, from, to, maxDigestPosts))
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	posts := make([]content.Post, 0, len(ids))
@@ -82,21 +70,8 @@ func DigestSlot(now time.Time, loc *time.Location, c Cadence, hour, weekday int)
 // yesterday's digest late). Digests with no posts, or nobody to take them,
 // are skipped. It returns the sends it created.
 func (e *Engine) ScheduleDigests(ctx context.Context, now time.Time) ([]*Send, error) {
-	rows, err := e.db.Query(ctx, "SELECT id FROM newsletters WHERE active ORDER BY id")
+	ids, err := store.Int64s(e.db.Query(ctx, "SELECT id FROM newsletters WHERE active ORDER BY id"))
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	loc := e.opt.Location(ctx)

@@ -88,22 +88,9 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 // for StaleAfter (nor were created in that time).
 func (e *Engine) Unattended(ctx context.Context) ([]int64, error) {
 	cutoff := e.clock().Add(-e.opt.StaleAfter)
-	rows, err := e.db.Query(ctx, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.created_at < ?
+	return store.Int64s(e.db.Query(ctx, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.created_at < ?
 		AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.send_id = s.id AND d.claimed_at >= ?)
-		ORDER BY s.id`, cutoff, cutoff)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		ORDER BY s.id`, cutoff, cutoff))
 }
 
 // PeriodicSweep is the sweep's schedule for internal/app: every minute, and

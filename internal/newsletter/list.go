@@ -3,6 +3,8 @@ package newsletter
 import (
 	"context"
 	"database/sql"
+
+	"nashra.dev/nashra/internal/store"
 )
 
 // Sends lists the latest sends, newest first, with their progress; with
@@ -17,21 +19,8 @@ func (e *Engine) Sends(ctx context.Context, newsletterID int64, limit int) ([]Se
 		q += " WHERE s.newsletter_id = ?"
 		args = append(args, newsletterID)
 	}
-	rows, err := e.db.Query(ctx, q+" ORDER BY s.id DESC LIMIT ?", append(args, limit)...)
+	ids, err := store.Int64s(e.db.Query(ctx, q+" ORDER BY s.id DESC LIMIT ?", append(args, limit)...))
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]SendSummary, 0, len(ids))

@@ -34,20 +34,7 @@ func (e *Engine) SetPublishEmails(ctx context.Context, postID int64, newsletterI
 
 // PublishEmails lists the newsletters a post waits to be emailed to.
 func (e *Engine) PublishEmails(ctx context.Context, postID int64) ([]int64, error) {
-	rows, err := e.db.Query(ctx, "SELECT newsletter_id FROM post_emails WHERE post_id = ? ORDER BY newsletter_id", postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return store.Int64s(e.db.Query(ctx, "SELECT newsletter_id FROM post_emails WHERE post_id = ? ORDER BY newsletter_id", postID))
 }
 
 // SendOnPublish makes the sends a published post waits for and forgets the
@@ -107,22 +94,9 @@ func (e *Engine) SendOnPublish(ctx context.Context, postID int64) ([]*Send, erro
 // post that still waits for an email gets it (the node that published it
 // may have died in between). The resume sweep calls it.
 func (e *Engine) SendDueEmails(ctx context.Context) error {
-	rows, err := e.db.Query(ctx, `SELECT DISTINCT pe.post_id FROM post_emails pe
-		JOIN posts p ON p.id = pe.post_id WHERE p.status = 'published' ORDER BY pe.post_id`)
+	ids, err := store.Int64s(e.db.Query(ctx, `SELECT DISTINCT pe.post_id FROM post_emails pe
+		JOIN posts p ON p.id = pe.post_id WHERE p.status = 'published' ORDER BY pe.post_id`))
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

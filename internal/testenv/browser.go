@@ -2,6 +2,8 @@ package testenv
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -39,4 +41,26 @@ func NewBrowser(t *testing.T, timeout time.Duration) context.Context {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
+}
+
+// SaveScreenshot writes the viewport as a PNG artifact under
+// NASHRA_ARTIFACTS (default e2e/artifacts). CaptureScreenshot, not
+// FullScreenshot: the latter mis-crops right-to-left pages.
+func SaveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := os.Getenv("NASHRA_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "e2e", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", filepath.Join(dir, name))
 }
