@@ -54,6 +54,10 @@ func TrustProxies(trusted []netip.Prefix) func(http.Handler) http.Handler {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if len(r.Header["X-Forwarded-For"]) == 0 { // the common case costs a map lookup
+				next.ServeHTTP(w, r)
+				return
+			}
 			peer, err := netip.ParseAddrPort(r.RemoteAddr)
 			if err != nil || !isTrusted(peer.Addr()) {
 				next.ServeHTTP(w, r)
