@@ -35,6 +35,11 @@ func (h *Handler) archive(w http.ResponseWriter, r *http.Request, base string, f
 		h.fail(w, r, err)
 		return
 	}
+	counts, err := h.commentCounts(ctx, posts)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	title := av.Title
 	if n > 1 {
 		title += " — " + tr(st.site.Lang, "page") + " " + h.formatNum(st.site.Lang, n)
@@ -42,7 +47,7 @@ func (h *Handler) archive(w http.ResponseWriter, r *http.Request, base string, f
 	pg := &page{
 		Title: title + " — " + st.site.Title, Description: av.Description, Canonical: h.base + r.URL.EscapedPath(),
 		Archive: av, Posts: posts, Pager: newPager(st.site.Lang, base, n, total, per),
-		Crumbs: append([]crumb{{Name: tr(st.site.Lang, "home"), URL: "/"}}, crumbs...),
+		Crumbs: append([]crumb{{Name: tr(st.site.Lang, "home"), URL: "/"}}, crumbs...), counts: counts,
 	}
 	if av.FeedURL != "" {
 		pg.Feeds = []feedLink{{Title: av.Title, Type: "application/rss+xml", URL: h.base + av.FeedURL}}

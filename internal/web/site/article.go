@@ -161,6 +161,9 @@ func (h *Handler) articlePage(r *http.Request, st *state, p *content.Post, editi
 		if pg.Comments, err = h.commentsFor(r, st, p, form); err != nil {
 			return nil, err
 		}
+		if pg.Comments != nil && pg.Comments.Count > 0 {
+			v.Comments = commentCountIn(st, p.Lang, pg.Comments.Count)
+		}
 	}
 	pg.JSONLD = h.articleJSONLD(p, v.URL, pg.Comments)
 	return pg, nil

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -79,6 +80,29 @@ func (h *Handler) commentsOpen(st *state, p *content.Post, now time.Time) (bool,
 		return false, "aged"
 	}
 	return true, ""
+}
+
+// commentCounts reads the approved comment counts of the posts a page
+// lists, for their cards, in one query for the whole page (not one per
+// card). It is nil when comments are off or there is nothing to count.
+func (h *Handler) commentCounts(ctx context.Context, lists ...[]content.Post) (map[int64]int, error) {
+	if h.comments == nil {
+		return nil, nil
+	}
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, n)
+	for _, l := range lists {
+		for i := range l {
+			ids = append(ids, l[i].ID)
+		}
+	}
+	return h.comments.Counts(ctx, ids)
 }
 
 // commentsFor builds the discussion of p for r; form (nil for a plain
@@ -176,6 +200,12 @@ func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) {
 		IP: web.ClientIP(r), UserAgent: r.UserAgent(), Referrer: r.Referer()}
 	if m := h.currentMember(r); m != nil {
 		in.MemberID = m.ID
+		if strings.TrimSpace(in.Name) == "" {
+			// A member without a name: the form asked for none and said
+			// "commenting as Member" (see commentsFor); the comment is
+			// signed so, never with anything taken from the address.
+			in.Name = tr(p.Lang, "cm_member")
+		}
 	}
 	c, err := h.comments.Create(ctx, in)
 	back := h.postPath(p)

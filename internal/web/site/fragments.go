@@ -139,8 +139,10 @@ func (c chrome) Subscribe() subscribeView { return subscribeView{Lang: c.Lang, V
 
 // cacheKey makes a card a fragment ("{{cached "card" (card . "")}}"): the
 // key holds every field of the post and of its authors, categories and tags,
-// the card's class and the state it is rendered with, so that the cached card
-// is the one the template would render now. (Content changes also drop the
+// the card's class, its comment count and the state it is rendered with, so
+// that the cached card is the one the template would render now. (The count
+// matters most: a comment's change notice flushes the page cache but keeps
+// the state, and its fragments, so a card with an old count must miss.) (Content changes also drop the
 // whole state through their change notice; the fields matter for changes that
 // send none, such as an author renamed, and for the moment between a commit
 // and its notice on another node.)
@@ -161,7 +163,7 @@ func (c *cardView) cacheKey() string {
 			b.WriteByte(',')
 		}
 	}
-	n(int64(c.st.gen), p.ID, int64(p.Version), p.CategoryID, int64(p.WordCount),
+	n(int64(c.st.gen), int64(c.Comments), p.ID, int64(p.Version), p.CategoryID, int64(p.WordCount),
 		p.PublishedAt.UnixNano(), p.CreatedAt.UnixNano(), p.UpdatedAt.UnixNano(),
 		int64(p.Featured.Width), int64(p.Featured.Height), int64(len(p.Authors)), int64(len(p.Categories)), int64(len(p.Tags)))
 	w(c.Class, string(p.Type), p.Slug, p.Title, p.Standfirst, p.BodyMD, p.BodyHTML, string(p.Status), p.Visibility, p.Lang, p.Dir,

@@ -8,6 +8,8 @@ import (
 
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/settings"
+
+	defaulttheme "nashra.dev/nashra/themes/default"
 )
 
 // A fragment is rendered once per state and argument; a new state (a change
@@ -78,5 +80,58 @@ func TestCardKey(t *testing.T) {
 	}
 	if key(post(), "card--row", st) == base || key(post(), "", &state{gen: 2}) == base {
 		t.Error("class or state not in the key")
+	}
+	counted := func(n int) string { return (&cardView{Post: post(), Comments: n, st: st}).cacheKey() }
+	if counted(0) != base || counted(3) == base || counted(3) == counted(4) {
+		t.Error("the comment count is not in the key")
+	}
+}
+
+// A card rendered through the fragment cache shows its post's comment
+// count as it is now: a comment (whose change notice keeps the state and
+// its fragments) changes the card, and a card without comments shows none.
+func TestCachedCardShowsTheCurrentCommentCount(t *testing.T) {
+	site := settings.Defaults()
+	site.Digits = "arabic"
+	h := &Handler{}
+	st := &state{site: site, loc: time.UTC, frags: newFragments(), gen: 1}
+	h.cur.Store(st)
+	th, err := loadTheme(defaulttheme.FS, "", h.funcs(), h.bindFuncs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.frags = newFragments() // without the theme check's
+	post := content.Post{ID: 7, Type: content.TypePost, Title: "خبر", Slug: "khabar", Lang: "ar", Dir: "rtl",
+		Status: content.Published, PublishedAt: time.Date(2025, 3, 28, 9, 0, 0, 0, time.UTC)}
+	render := func(name string, count int) string {
+		t.Helper()
+		pg := &page{Site: site, Lang: "ar", Dir: "rtl", st: st, h: h, counts: map[int64]int{post.ID: count}}
+		if name == "home" {
+			pg.Latest = []content.Post{post}
+		} else {
+			pg.Posts, pg.Archive = []content.Post{post}, &archiveView{Title: "قسم"}
+		}
+		var b strings.Builder
+		if err := th.pages[name].ExecuteTemplate(&b, "content", pg); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	link := func(text string) string { return `<a class="comment-count" href="/khabar/#comments">` + text + `</a>` }
+	for _, page := range []string{"home", "archive"} {
+		for _, c := range []struct {
+			n    int
+			want string
+		}{{3, link("٣ تعليقات")}, {3, link("٣ تعليقات")}, {4, link("٤ تعليقات")}, {1, link("تعليق واحد")}, {0, ""}, {12, link("١٢ تعليقاً")}} {
+			got := render(page, c.n)
+			if c.want == "" && strings.Contains(got, "comment-count") || c.want != "" && strings.Count(got, c.want) != 1 {
+				t.Errorf("%s with %d comments: want %q in\n%s", page, c.n, c.want, got)
+			}
+		}
+	}
+	// Five counts on two pages' cards (home's and the archive's classes
+	// differ): ten fragments, the repeated count a hit.
+	if n := len(st.frags.m); n != 10 {
+		t.Errorf("%d fragments, want 10", n)
 	}
 }

@@ -37,6 +37,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		pg.Posts = posts
+		if pg.counts, err = h.commentCounts(ctx, posts); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		pg.Pager = newPager(st.site.Lang, "/", n, total, per)
 		pg.Canonical = h.base + r.URL.Path
 		pg.Title = tr(st.site.Lang, "page") + " " + h.formatNum(st.site.Lang, n) + " — " + st.site.Title
@@ -74,6 +78,15 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		if len(fresh) > 0 {
 			pg.Blocks = append(pg.Blocks, block{Category: c, Posts: fresh})
 		}
+	}
+	lists := make([][]content.Post, 0, 1+len(pg.Blocks))
+	lists = append(lists, latest)
+	for _, b := range pg.Blocks {
+		lists = append(lists, b.Posts)
+	}
+	if pg.counts, err = h.commentCounts(ctx, lists...); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	total, err := h.content.Count(ctx, content.Filter{})
 	if err != nil {

@@ -1,11 +1,14 @@
 package site
 
+import "strings"
+
 // commentMessages is the public site's catalog for the discussion under
 // articles; tr looks here after messages. ce_ + field + _ + code names the
 // reason a comment was refused (comments.InvalidError).
 var commentMessages = map[string]map[string]string{
 	"ar": {
-		"cm_title": "التعليقات", "cm_count_one": "تعليق واحد", "cm_count": "%d تعليقات", "cm_none": "لا تعليقات بعد. كن أول من يعلّق.",
+		"cm_title": "التعليقات", "cm_count_one": "تعليق واحد", "cm_count_two": "تعليقان", "cm_count_few": "%d تعليقات",
+		"cm_count_many": "%d تعليقاً", "cm_count": "%d تعليق", "cm_none": "لا تعليقات بعد. كن أول من يعلّق.",
 		"cm_leave": "أضف تعليقاً", "cm_private": "لن يُنشر بريدك الإلكتروني. الحقول المطلوبة مشار إليها *",
 		"cm_name": "الاسم", "cm_email": "البريد الإلكتروني", "cm_url": "الموقع (اختياري)", "cm_body": "التعليق",
 		"cm_notify": "أعلمني بالردود على تعليقي بالبريد", "cm_submit": "أرسل التعليق", "cm_reply": "رد",
@@ -42,4 +45,52 @@ var commentMessages = map[string]map[string]string{
 		"ce_rate": "Too many comments in a short time. Wait a little, then send again.", "ce_too_fast": "The form was sent very fast. Take a moment, then send again.",
 		"ce_token": "The form expired. Please send again.", "ce_duplicate": "You already posted this comment.", "ce_closed": "Comments are closed.",
 	},
+}
+
+// commentCountIn says n comments in lang ("٣ تعليقات", "1 comment"), with
+// the digits the site's settings ask for.
+func commentCountIn(st *state, lang string, n int) string {
+	return trPlural(st, lang, "cm_count", n)
+}
+
+// trPlural is the message key for n in lang, in n's plural form: key_one,
+// key_two, key_few, key_many when the catalog has that form, key (the
+// "other" form) otherwise; %d becomes n in the site's digits.
+func trPlural(st *state, lang, key string, n int) string {
+	msg := ""
+	if form := pluralForm(lang, n); form != "other" {
+		msg = tr(lang, key+"_"+form)
+	}
+	if msg == "" {
+		msg = tr(lang, key)
+	}
+	return strings.ReplaceAll(msg, "%d", formatNumIn(st, lang, n))
+}
+
+// pluralForm is the CLDR plural category of the whole number n in lang.
+// Arabic has six: zero (0), one (1), two (2), few (3–10: "٣ تعليقات"),
+// many (11–99: "١١ تعليقاً") and other (100–102: "١٠٠ تعليق"), the last
+// three by n's last two digits (103 is few, 111 many). Other languages get
+// English's one and other, as the catalogs fall back to English.
+func pluralForm(lang string, n int) string {
+	base, _, _ := strings.Cut(lang, "-")
+	if base != "ar" {
+		if n == 1 {
+			return "one"
+		}
+		return "other"
+	}
+	switch m := n % 100; {
+	case n == 0:
+		return "zero"
+	case n == 1:
+		return "one"
+	case n == 2:
+		return "two"
+	case m >= 3 && m <= 10:
+		return "few"
+	case m >= 11:
+		return "many"
+	}
+	return "other"
 }

@@ -233,7 +233,7 @@ func (h *Handler) fill(r *http.Request, pg *page) {
 	}
 	pg.CSS = h.theme.css
 	pg.Year = time.Now().In(st.loc).Year()
-	pg.st = st
+	pg.st, pg.h = st, h
 	pg.Nav = st.nav
 	for _, it := range st.nav {
 		if it.URL == r.URL.Path {

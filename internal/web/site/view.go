@@ -46,12 +46,24 @@ type page struct {
 	Posts   []content.Post
 	Pager   *pager
 
+	// counts are the approved comments of the listed posts (home, archives),
+	// read in one query for the page; see listCard.
+	counts map[int64]int
+
 	Error *errorView
 
 	Members *membersView
 
-	st         *state // the site state the page is rendered with
-	navCurrent string // the navigation link of this page, if any
+	st         *state   // the site state the page is rendered with
+	h          *Handler // the handler rendering it
+	navCurrent string   // the navigation link of this page, if any
+}
+
+// card is the card of a post the page lists, with its comment count (the
+// "listCard" template function).
+func (pg *page) card(p any, class string) *cardView {
+	post := asPost(p)
+	return &cardView{Post: post, Class: class, Comments: pg.counts[post.ID], h: pg.h, st: pg.st}
 }
 
 // Header is the argument of the "site-header" template.
@@ -92,6 +104,9 @@ type openGraph struct {
 type cardView struct {
 	Post  *content.Post
 	Class string
+	// Comments is the post's approved comment count, when the page read
+	// it (0: none shown). It is in the card's key, like every field.
+	Comments int
 
 	h  *Handler
 	st *state
@@ -102,6 +117,9 @@ type cardView struct {
 func (c *cardView) V() *postView {
 	if c.v == nil {
 		c.v = c.h.view(c.st, c.Post)
+		if c.Comments > 0 {
+			c.v.Comments = commentCountIn(c.st, c.Post.Lang, c.Comments)
+		}
 	}
 	return c.v
 }
@@ -120,6 +138,9 @@ type postView struct {
 	Kicker                  *link // the primary category
 	Authors                 []link
 	Tags                    []link
+	// Comments is the approved comment count as the meta line says it
+	// ("٣ تعليقات"), or "" when there are none or the page has no count.
+	Comments string
 }
 
 type link struct{ Name, URL string }
@@ -159,13 +180,14 @@ func (h *Handler) view(st *state, p *content.Post) *postView {
 
 func probePage() *page {
 	p := &content.Post{Type: content.TypePost, Title: "t", Lang: "ar", Dir: "rtl", Status: content.Published}
-	v := &postView{Post: p, Title: "t", Kicker: &link{Name: "c", URL: "/"}, Authors: []link{{Name: "a", URL: "/"}}, Tags: []link{{Name: "t", URL: "/"}}}
+	v := &postView{Post: p, Title: "t", Comments: "3", Kicker: &link{Name: "c", URL: "/"}, Authors: []link{{Name: "a", URL: "/"}}, Tags: []link{{Name: "t", URL: "/"}}}
 	return &page{
 		Site: settings.Defaults(), Lang: "ar", Dir: "rtl", Post: p, Article: v, Lead: p, Latest: []content.Post{*p},
 		Blocks: []block{{Posts: []content.Post{*p}}}, Posts: []content.Post{*p}, Pager: &pager{Lang: "ar", Page: 1, Pages: 2, Next: "/page/2/"},
+		counts:  map[int64]int{0: 3},
 		Archive: &archiveView{Title: "t"}, Error: &errorView{Status: 404, Title: "t"}, Crumbs: []crumb{{Name: "x", URL: "/"}, {Name: "y"}},
 		OG: &openGraph{Title: "t"}, Nav: []navItem{{Name: "n", URL: "/"}},
-		st: &state{site: settings.Defaults(), loc: time.UTC, nav: []navItem{{Name: "n", URL: "/"}}}, navCurrent: "/",
+		st: &state{site: settings.Defaults(), loc: time.UTC, nav: []navItem{{Name: "n", URL: "/"}}}, navCurrent: "/", h: &Handler{},
 		Members: &membersView{Kind: "account", Member: &members.Member{}, Chosen: map[int64]bool{}, Newsletters: []members.Newsletter{{ID: 1}}},
 	}
 }
@@ -213,6 +235,12 @@ func (h *Handler) funcs() template.FuncMap {
 		"card": func(p any, class string) *cardView {
 			return &cardView{Post: asPost(p), Class: class, h: h, st: h.cur.Load()}
 		},
+		// listCard is card for a post listed on the page pg (home,
+		// archives), with the comment count the page read for it:
+		// {{cached "card" (listCard $ . "card--row")}}. A function, not a
+		// method of the page: a template's method call looks the method up
+		// by name, allocating, on every card.
+		"listCard":     func(pg *page, p any, class string) *cardView { return pg.card(p, class) },
 		"subscribeBox": func(pg *page, variant string) subscribeView { return subscribeView{Lang: pg.Lang, Variant: variant} },
 		"list":         func(s ...string) []string { return s },
 		// cached is bound per template set (see bindFuncs); this one only
