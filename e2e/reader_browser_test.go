@@ -121,6 +121,23 @@ func TestBrowserReaderSubscribesReadsAndUnsubscribes(t *testing.T) {
 	waitFonts(t, b)
 	saveScreenshot(t, b, "reader-member.png")
 
+	// The member comments from the article, without typing a name or an
+	// address; a first comment waits for a moderator, and the page says so.
+	if eval[bool](t, b, `document.querySelector("#comment-email") !== null`) {
+		t.Fatal("the comment form asks a signed-in member for an address")
+	}
+	time.Sleep(3100 * time.Millisecond) // the form's minimum fill time
+	if err := chromedp.Do(b,
+		chromedp.SendKeys(`#comment-body`, "متى يُفتح الجناح أيام الجمعة؟"),
+		chromedp.Submit(`form.comment-form`),
+		chromedp.WaitVisible(`.comment-respond .notice`),
+	); err != nil {
+		t.Fatalf("comment: %v", err)
+	}
+	if notice := eval[string](t, b, `document.querySelector(".comment-respond .notice").innerText`); !strings.Contains(notice, "بانتظار مراجعة") {
+		t.Fatalf("after commenting the page says %q", notice)
+	}
+
 	// The next post is emailed; its one-click link unsubscribes from the browser.
 	publish("موعد افتتاح الجناح للجمهور", "opening-date", "يفتح الجناح أبوابه مطلع الشهر المقبل.", "public", "news")
 	letter := waitMail(t, outbox, reader, "موعد افتتاح الجناح للجمهور", regexp.MustCompile(`https?://\S+/members/unsubscribe\?\S+`))
