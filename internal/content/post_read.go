@@ -250,3 +250,34 @@ func (s *Service) Related(ctx context.Context, p *Post, n int) ([]Post, error) {
 	}
 	return out, s.loadRelations(ctx, out, false)
 }
+
+// PostsByIDs loads posts in any status, without their bodies, with their
+// authors, categories and tags, in the order of ids; an ID with no post is
+// left out. For lists whose order was decided elsewhere (search results).
+func (s *Service) PostsByIDs(ctx context.Context, ids []int64) ([]Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.queryPosts(ctx, "SELECT "+colsNoBody+" FROM posts p WHERE p.id IN ("+placeholders(len(ids))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loadRelations(ctx, found, true); err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(found))
+	for i := range found {
+		at[found[i].ID] = i
+	}
+	out := make([]Post, 0, len(found))
+	for _, id := range ids {
+		if i, ok := at[id]; ok {
+			out = append(out, found[i])
+		}
+	}
+	return out, nil
+}

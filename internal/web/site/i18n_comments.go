@@ -7,6 +7,11 @@ import "strings"
 // reason a comment was refused (comments.InvalidError).
 var commentMessages = map[string]map[string]string{
 	"ar": {
+		"search_filters": "تضييق البحث", "search_all": "الكل", "search_lang": "اللغة", "search_lang_ar": "العربية", "search_lang_en": "الإنجليزية",
+		"search_from": "من تاريخ", "search_to": "إلى تاريخ", "search_sort": "الترتيب", "search_relevance": "الأقرب صلة", "search_date": "الأحدث",
+		"search_found": "النتائج", "search_none": "لم نجد ما يطابق بحثك. جرّب كلمات أخرى أو أقل.",
+		"search_bad_sort": "ترتيب غير معروف.", "search_bad_lang": "لغة غير معروفة.", "search_bad_category": "لا يوجد قسم بهذا الاسم.",
+		"search_bad_date": "اكتب التاريخ بالشكل 2026-11-29.", "search_bad_page": "رقم الصفحة غير صالح.",
 		"cm_title": "التعليقات", "cm_count_one": "تعليق واحد", "cm_count_two": "تعليقان", "cm_count_few": "%d تعليقات",
 		"cm_count_many": "%d تعليقاً", "cm_count": "%d تعليق", "cm_none": "لا تعليقات بعد. كن أول من يعلّق.",
 		"cm_leave": "أضف تعليقاً", "cm_private": "لن يُنشر بريدك الإلكتروني. الحقول المطلوبة مشار إليها *",
@@ -27,6 +32,11 @@ var commentMessages = map[string]map[string]string{
 		"ce_token": "انتهت صلاحية النموذج. أعد الإرسال.", "ce_duplicate": "سبق أن أرسلت هذا التعليق.", "ce_closed": "التعليقات مغلقة على هذا المقال.",
 	},
 	"en": {
+		"search_filters": "Narrow the search", "search_all": "All", "search_lang": "Language", "search_lang_ar": "Arabic", "search_lang_en": "English",
+		"search_from": "From", "search_to": "To", "search_sort": "Sort", "search_relevance": "Best match", "search_date": "Newest",
+		"search_found": "Results", "search_none": "Nothing matches your search. Try other or fewer words.",
+		"search_bad_sort": "Unknown sort order.", "search_bad_lang": "Unknown language.", "search_bad_category": "There is no such category.",
+		"search_bad_date": "Write dates as 2026-11-29.", "search_bad_page": "That page number is not valid.",
 		"cm_title": "Comments", "cm_count_one": "1 comment", "cm_count": "%d comments", "cm_none": "No comments yet. Be the first.",
 		"cm_leave": "Leave a comment", "cm_private": "Your email address will not be published. Required fields are marked *",
 		"cm_name": "Name", "cm_email": "Email", "cm_url": "Website (optional)", "cm_body": "Comment",

@@ -17,6 +17,7 @@ import (
 	"nashra.dev/nashra/internal/comments"
 	"nashra.dev/nashra/internal/content"
 	"nashra.dev/nashra/internal/members"
+	"nashra.dev/nashra/internal/search"
 	"nashra.dev/nashra/internal/settings"
 )
 
@@ -33,6 +34,8 @@ type Options struct {
 	VerifyUnsubscribe func(member, newsletter int64, sig string) bool
 	// Comments turns on the discussion under posts, its form and feeds.
 	Comments *comments.Service
+	// Search answers /search; nil shows the form with no results.
+	Search *search.Index
 }
 
 // Handler is the public site.
@@ -45,6 +48,7 @@ type Handler struct {
 	reader      Reader
 	members     *members.Service
 	comments    *comments.Service
+	search      *search.Index
 	verifyUnsub func(member, newsletter int64, sig string) bool
 	cur         atomic.Pointer[state]
 	states      atomic.Uint64 // states made, for their gen
@@ -88,6 +92,7 @@ func (h *Handler) newState(site settings.Site, cats []content.Category, loc *tim
 func New(ctx context.Context, cs *content.Service, ss *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{content: cs, settings: ss, base: opt.BaseURL, log: opt.Log, reader: opt.Reader, members: opt.Members,
 		comments:    opt.Comments,
+		search:      opt.Search,
 		verifyUnsub: opt.VerifyUnsubscribe}
 	if h.reader == nil && h.members != nil {
 		h.reader = h.MemberReader
@@ -178,6 +183,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /subscribe", h.subscribeClosed)
 	}
 	mux.HandleFunc("GET /preview/{id}", h.preview)
+	mux.HandleFunc("GET /search", h.searchPage)
+	mux.HandleFunc("GET /opensearch.xml", h.openSearch)
 	if h.comments != nil {
 		mux.HandleFunc("POST "+CommentsPath, h.postComment)
 		mux.HandleFunc("GET /comments/feed/{$}", h.commentFeed)

@@ -17,7 +17,7 @@ import (
 
 // pageNames are the templates a theme provides; each defines "content" and
 // is parsed together with layout.html and partials.html.
-var pageNames = []string{"home", "article", "archive", "error", "members"}
+var pageNames = []string{"home", "article", "archive", "error", "members", "search"}
 
 // theme is a parsed theme: one template set per page, and static assets held
 // in memory with fingerprinted names.

@@ -54,6 +54,8 @@ type page struct {
 
 	Members *membersView
 
+	Search *searchView
+
 	st         *state   // the site state the page is rendered with
 	h          *Handler // the handler rendering it
 	navCurrent string   // the navigation link of this page, if any
