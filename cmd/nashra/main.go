@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -23,6 +24,11 @@ type cli struct {
 		Add userAddCmd `cmd:"" help:"Create a staff account."`
 	} `cmd:"" help:"Manage staff accounts."`
 	Backup  backupCmd  `cmd:"" help:"Copy the SQLite database consistently while the site runs."`
+	Reindex reindexCmd `cmd:"" help:"Rebuild the search index of every post."`
+	Wire    struct {
+		Extract wireExtractCmd `cmd:"" help:"Print the title, byline, date and text of one article page (a file or a URL)."`
+		Fetch   wireFetchCmd   `cmd:"" help:"Poll the wire sources that are due (or all with --all) once and print a report per source."`
+	} `cmd:"" help:"Wire desk tools."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
@@ -52,6 +58,34 @@ type backupCmd struct {
 }
 
 func (c *backupCmd) Run(ctx context.Context) error { return app.Backup(ctx, c.Site, c.File, os.Stdout) }
+
+type reindexCmd struct{ config.Site }
+
+func (c *reindexCmd) Run(ctx context.Context) error { return app.Reindex(ctx, c.Site, os.Stdout) }
+
+type wireExtractCmd struct {
+	Source       string        `arg:"" name:"file-or-url" help:"A saved page, or an http(s) URL to fetch."`
+	AllowPrivate bool          `help:"Allow fetching from any address, private and loopback ones included (local testing only)."`
+	Allow        []string      `placeholder:"CIDR" help:"Addresses or CIDR prefixes that may be fetched although not public; repeatable."`
+	Timeout      time.Duration `default:"60s" help:"Give up on a URL after this long."`
+}
+
+func (c *wireExtractCmd) Run(ctx context.Context) error {
+	return app.WireExtract(ctx, app.WireExtractOptions{Source: c.Source, Allow: c.Allow, AllowPrivate: c.AllowPrivate, Timeout: c.Timeout}, os.Stdout)
+}
+
+type wireFetchCmd struct {
+	config.Site
+	All           bool          `help:"Poll every active source, not only those due."`
+	AllowPrivate  bool          `help:"Allow fetching from any address, private and loopback ones included (local testing only)."`
+	Allow         []string      `placeholder:"CIDR" help:"Addresses or CIDR prefixes that may be fetched although not public; repeatable."`
+	SourceTimeout time.Duration `default:"2m" help:"Give up on one source (its feed and pages) after this long."`
+}
+
+func (c *wireFetchCmd) Run(ctx context.Context) error {
+	return app.WireFetch(ctx, c.Site, app.WireFetchOptions{All: c.All, Allow: c.Allow, AllowPrivate: c.AllowPrivate,
+		SourceTimeout: c.SourceTimeout}, os.Stdout)
+}
 
 type versionCmd struct{}
 

@@ -147,7 +147,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 
 	sh, err := site.New(ctx, cs, set, site.Options{BaseURL: cfg.URL, Theme: defaulttheme.FS,
 		ThemeDir: filepath.Join(cfg.Data, "theme"), Log: log, Members: svc.Members,
-		VerifyUnsubscribe: svc.Newsletter.VerifyUnsubscribe, Comments: svc.Comments})
+		VerifyUnsubscribe: svc.Newsletter.VerifyUnsubscribe, Comments: svc.Comments, Search: svc.Search})
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +164,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 		cache.Flush()
 	})
 	go db.Listen(ctx, log)
+	go svc.Search.Follow(ctx, log) // the search index follows content changes
 
 	siteMux := http.NewServeMux()
 	sh.Routes(siteMux)
@@ -174,7 +175,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	}
 	ah, err := admin.New(ss, cs, set, admin.Options{Log: log, BaseURL: cfg.URL,
 		Mail: svc.Mail, Media: svc.Media, Members: svc.Members,
-		Newsletter: svc.Newsletter, Comments: svc.Comments, Outbox: outbox})
+		Newsletter: svc.Newsletter, Comments: svc.Comments, Outbox: outbox, Search: svc.Search, Wire: svc.Wire})
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,11 @@ import (
 	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/newsletter"
+	"nashra.dev/nashra/internal/search"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
+	"nashra.dev/nashra/internal/wire"
 )
 
 // Services are the domain services of one site, sharing its store and job queue.
@@ -34,6 +36,8 @@ type Services struct {
 	Members    *members.Service
 	Newsletter *newsletter.Engine
 	Comments   *comments.Service
+	Search     *search.Index
+	Wire       *wire.Desk
 	Queue      *jobs.Queue
 	Mail       mail.Transport
 }
@@ -61,6 +65,9 @@ type ServiceOptions struct {
 	BulkMail         mail.Transport // newsletters; nil: Mail
 	NodeID           string         // names this node in newsletter claims
 	AllowTestDomains bool           // subscribers at reserved domains (tests)
+	// WireFetch configures the wire desk's fetcher; zero: the defaults,
+	// which refuse private and loopback addresses.
+	WireFetch wire.FetchConfig
 }
 
 // NewServices builds the domain services and the job queue with every
@@ -124,6 +131,10 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 		return nil, err
 	}
 
+	s.Search = search.New(db, time.Now)
+
+	s.Wire = wire.NewDesk(db, wire.NewFetcher(opt.WireFetch), s.Content, wire.DeskOptions{Log: log})
+
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log,
 		OnPublished: func(ctx context.Context, id int64) error { _, err := s.Newsletter.SendOnPublish(ctx, id); return err }})
@@ -132,10 +143,11 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 	river.AddWorker(workers, &newsletter.SweepWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.DigestWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &comments.PurgeWorker{Comments: s.Comments, Log: log})
+	river.AddWorker(workers, &wire.PollWorker{Desk: s.Wire})
 	sweep := river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 		func() (river.JobArgs, *river.InsertOpts) { return content.SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 	q, err := jobs.Open(ctx, db, jobs.Options{Workers: workers, Periodic: []*river.PeriodicJob{sweep, newsletter.PeriodicSweep(), newsletter.PeriodicDigests(),
-		comments.PeriodicPurge()}, Log: log})
+		comments.PeriodicPurge(), wire.PeriodicPoll()}, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -20,8 +20,10 @@ import (
 	"nashra.dev/nashra/internal/media"
 	"nashra.dev/nashra/internal/members"
 	"nashra.dev/nashra/internal/newsletter"
+	"nashra.dev/nashra/internal/search"
 	"nashra.dev/nashra/internal/settings"
 	"nashra.dev/nashra/internal/staff"
+	"nashra.dev/nashra/internal/wire"
 )
 
 //go:embed templates static
@@ -41,6 +43,8 @@ type Handler struct {
 	newsletter *newsletter.Engine
 	comments   *comments.Service
 	outbox     nmail.Outbox // where mail goes without SMTP (Dir empty: SMTP is set)
+	search     *search.Index
+	wire       *wire.Desk
 	pages      map[string]*template.Template
 	static     http.Handler
 }
@@ -55,13 +59,15 @@ type Options struct {
 	Newsletter *newsletter.Engine
 	Comments   *comments.Service // nil: no moderation pages, no comment settings
 	Outbox     string            // the outbox folder, when mail goes there (no SMTP)
+	Search     *search.Index     // the posts list's search box (nil: none)
+	Wire       *wire.Desk        // the wire desk (nil: no wire pages)
 }
 
 // New parses the admin's templates.
 func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Options) (*Handler, error) {
 	h := &Handler{staff: ss, content: cs, settings: set, log: opt.Log, secure: strings.HasPrefix(opt.BaseURL, "https://"),
 		base: strings.TrimRight(opt.BaseURL, "/"), mail: opt.Mail, media: opt.Media, members: opt.Members,
-		newsletter: opt.Newsletter, comments: opt.Comments, outbox: nmail.Outbox{Dir: opt.Outbox}}
+		newsletter: opt.Newsletter, comments: opt.Comments, outbox: nmail.Outbox{Dir: opt.Outbox}, search: opt.Search}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -72,6 +78,9 @@ func New(ss *staff.Service, cs *content.Service, set *settings.Service, opt Opti
 			return nil, err
 		}
 		h.pages[name] = t
+	}
+	if err := h.wirePages(opt.Wire); err != nil {
+		return nil, err
 	}
 	sub, _ := fs.Sub(files, "static")
 	h.static = http.StripPrefix("/admin/static/", http.FileServerFS(sub))
@@ -131,6 +140,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/comments/{id}", h.auth(h.commentEdit))
 	mux.Handle("POST /admin/comments/{id}/reply", h.auth(h.commentReply))
 	mux.Handle("POST /admin/comments/{id}/{action}", h.auth(h.commentAction))
+	h.wireRoutes(mux)
 	mux.Handle("GET /admin/settings", h.auth(h.settingsForm))
 	mux.Handle("POST /admin/settings", h.auth(h.settingsSave))
 }

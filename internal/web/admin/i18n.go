@@ -89,6 +89,9 @@ func tr(lang, key string) string {
 		if s, ok := commentMessages[l][key]; ok {
 			return s
 		}
+		if s, ok := wireMessages[l][key]; ok {
+			return s
+		}
 	}
 	return key
 }

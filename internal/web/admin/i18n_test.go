@@ -100,6 +100,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		"kind_bad_kind", "effect_bad_effect", "parent_bad_parent", "status_bad_status", "action_bad_action"} {
 		keys["cv_"+k] = "comment refusals"
 	}
+	wireKeys(keys)
 	if len(keys) < 150 {
 		t.Fatalf("found only %d keys: the patterns no longer match the templates", len(keys))
 	}
@@ -108,7 +109,8 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 			_, a := messages[lang][key]
 			_, b := readerMessages[lang][key]
 			_, c := commentMessages[lang][key]
-			if !a && !b && !c {
+			_, d := wireMessages[lang][key]
+			if !a && !b && !c && !d {
 				t.Errorf("%s: no %s message for %q", where, lang, key)
 			}
 		}

@@ -1,12 +1,15 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"nashra.dev/nashra/internal/content"
+	"nashra.dev/nashra/internal/search"
 	"nashra.dev/nashra/internal/staff"
 )
 
@@ -18,6 +21,7 @@ type listView struct {
 	Page       int
 	Prev, Next string
 	Total      int
+	Query      string // the words searched for, when the list is a search's results
 }
 
 const adminPerPage = 30
@@ -38,7 +42,20 @@ func (h *Handler) postList(w http.ResponseWriter, r *http.Request, u *staff.User
 		page = 1
 	}
 	f.Limit, f.Offset = adminPerPage, (page-1)*adminPerPage
-	posts, total, err := h.content.AdminList(ctx, f)
+	var posts []content.Post
+	var total int
+	text := strings.TrimSpace(q.Get("q"))
+	if text != "" && h.search != nil {
+		posts, err = h.searchPosts(ctx, text, f)
+		total = len(posts)
+	} else {
+		text = ""
+		posts, total, err = h.content.AdminList(ctx, f)
+	}
+	if errors.Is(err, search.ErrBadQuery) {
+		h.render(w, r, http.StatusBadRequest, "message", &view{User: u, Error: err.Error()})
+		return
+	}
 	if errors.Is(err, content.ErrInvalid) {
 		h.render(w, r, http.StatusBadRequest, "message", &view{User: u, Error: err.Error()})
 		return
@@ -57,10 +74,10 @@ func (h *Handler) postList(w http.ResponseWriter, r *http.Request, u *staff.User
 		h.fail(w, r, u, err)
 		return
 	}
-	lv := listView{Posts: posts, Filter: f, Categories: cats, Staff: people, Page: page, Total: total}
+	lv := listView{Posts: posts, Filter: f, Categories: cats, Staff: people, Page: page, Total: total, Query: text}
 	link := func(p int) string {
 		v := url.Values{}
-		for _, k := range []string{"status", "lang", "type", "author", "category"} {
+		for _, k := range []string{"status", "lang", "type", "author", "category", "q"} {
 			if q.Get(k) != "" {
 				v.Set(k, q.Get(k))
 			}
@@ -75,6 +92,41 @@ func (h *Handler) postList(w http.ResponseWriter, r *http.Request, u *staff.User
 		lv.Next = link(page + 1)
 	}
 	h.render(w, r, http.StatusOK, "posts", &view{User: u, Title: tr(u.Locale, "posts"), Data: lv, Section: "posts"})
+}
+
+// searchPosts finds posts in any status by the words of text (the search
+// index, drafts included), best match first, then applies the list's
+// other filters; the first 100 matches are shown, without pages.
+func (h *Handler) searchPosts(ctx context.Context, text string, f content.AdminFilter) ([]content.Post, error) {
+	res, err := h.search.SearchText(ctx, text, search.Filter{Drafts: true, Limit: 100, Category: f.CategoryID, Lang: f.Lang, Type: f.Type})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(res.Hits))
+	for i, hit := range res.Hits {
+		ids[i] = hit.PostID
+	}
+	found, err := h.content.PostsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := found[:0]
+	for _, p := range found {
+		if (f.Status != "" && p.Status != f.Status) || (f.AuthorID != 0 && !hasAuthor(&p, f.AuthorID)) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func hasAuthor(p *content.Post, id int64) bool {
+	for _, a := range p.Authors {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // postBulk applies one action to the checked posts: publish, unpublish
