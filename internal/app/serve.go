@@ -55,9 +55,16 @@ func Serve(ctx context.Context, cfg config.Server, out io.Writer) error {
 		return err
 	}
 	defer closeMail()
+	translator, glossary, err := newTranslator(cfg.Translate)
+	if err != nil {
+		return err
+	}
+	if translator != nil {
+		log.Info("wire desk translation", "provider", translator.Name(), "glossary_terms", len(glossary))
+	}
 	host, _ := os.Hostname()
 	svc, err := NewServices(ctx, db, ServiceOptions{Storage: st, BaseURL: cfg.URL, Data: cfg.Data, Mail: mailer.Site, BulkMail: mailer.Bulk,
-		NodeID: host + "/" + cfg.Addr, AllowTestDomains: cfg.AllowTestDomains}, log)
+		NodeID: host + "/" + cfg.Addr, AllowTestDomains: cfg.AllowTestDomains, Translator: translator, Glossary: glossary}, log)
 	if err != nil {
 		return err
 	}

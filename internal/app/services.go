@@ -24,6 +24,7 @@ import (
 	"nashra.dev/nashra/internal/staff"
 	"nashra.dev/nashra/internal/store"
 	"nashra.dev/nashra/internal/wire"
+	"nashra.dev/nashra/internal/wire/translate"
 )
 
 // Services are the domain services of one site, sharing its store and job queue.
@@ -68,6 +69,9 @@ type ServiceOptions struct {
 	// WireFetch configures the wire desk's fetcher; zero: the defaults,
 	// which refuse private and loopback addresses.
 	WireFetch wire.FetchConfig
+	// Translator and Glossary give the wire desk machine translation (nil: none).
+	Translator translate.Provider
+	Glossary   translate.Glossary
 }
 
 // NewServices builds the domain services and the job queue with every
@@ -133,7 +137,8 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 
 	s.Search = search.New(db, time.Now)
 
-	s.Wire = wire.NewDesk(db, wire.NewFetcher(opt.WireFetch), s.Content, wire.DeskOptions{Log: log})
+	s.Wire = wire.NewDesk(db, wire.NewFetcher(opt.WireFetch), s.Content, wire.DeskOptions{Log: log,
+		Translator: opt.Translator, Glossary: opt.Glossary})
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log,

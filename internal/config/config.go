@@ -38,10 +38,21 @@ type Server struct {
 	// X-Forwarded-For names the client: rate limits count per client, not
 	// per proxy. Loopback is trusted by default (a proxy on the same host).
 	TrustedProxies []string `name:"trusted-proxies" env:"NASHRA_TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128" help:"Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty trusts none."`
+	Translate Translate `embed:"" prefix:"translate-" envprefix:"NASHRA_TRANSLATE_"`
 	S3             S3       `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
 	// AllowTestDomains accepts subscriber addresses at reserved domains
 	// (example.com's .test, .invalid…), which no mail reaches: tests only.
 	AllowTestDomains bool `name:"allow-test-domains" env:"NASHRA_ALLOW_TEST_DOMAINS" hidden:""`
+}
+
+// Translate configures the wire desk's machine translation; without a
+// provider the desk offers none.
+type Translate struct {
+	Provider string `name:"provider" env:"PROVIDER" enum:",libretranslate,deepl,openai" default:"" help:"Machine translation for the wire desk: libretranslate, deepl or openai (any OpenAI-compatible chat API); empty: none."`
+	URL      string `name:"url" env:"URL" help:"The translation API's base URL (default: the provider's public one)."`
+	Key      string `name:"key" env:"KEY" help:"The translation API key (prefer the environment variable)."`
+	Model    string `name:"model" env:"MODEL" help:"The chat model (openai) or model type (deepl)."`
+	Glossary string `name:"glossary" env:"GLOSSARY" type:"path" help:"A UTF-8 file of 'source = target' lines (one spelling of each name) given to every translation."`
 }
 
 // S3 selects S3-compatible object storage for media; without an endpoint,
