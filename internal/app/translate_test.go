@@ -29,7 +29,7 @@ func TestNewTranslator(t *testing.T) {
 	for _, c := range []config.Translate{
 		{Provider: "libretranslate", URL: "http://127.0.0.1:5000", Glossary: bad},
 		{Provider: "libretranslate", URL: "http://127.0.0.1:5000", Glossary: filepath.Join(dir, "missing.txt")},
-		{Provider: "deepl"}, // no key
+		{Provider: "deepl"},                             // no key
 		{Provider: "openai", URL: "http://127.0.0.1:1"}, // no model
 	} {
 		if _, _, err := newTranslator(c); err == nil || !strings.Contains(err.Error(), "translate") {

@@ -37,9 +37,9 @@ type Server struct {
 	// TrustedProxies are the reverse proxies (and CDN edges) whose
 	// X-Forwarded-For names the client: rate limits count per client, not
 	// per proxy. Loopback is trusted by default (a proxy on the same host).
-	TrustedProxies []string `name:"trusted-proxies" env:"NASHRA_TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128" help:"Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty trusts none."`
-	Translate Translate `embed:"" prefix:"translate-" envprefix:"NASHRA_TRANSLATE_"`
-	S3             S3       `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
+	TrustedProxies []string  `name:"trusted-proxies" env:"NASHRA_TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128" help:"Comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty trusts none."`
+	Translate      Translate `embed:"" prefix:"translate-" envprefix:"NASHRA_TRANSLATE_"`
+	S3             S3        `embed:"" prefix:"s3-" envprefix:"NASHRA_S3_"`
 	// AllowTestDomains accepts subscriber addresses at reserved domains
 	// (example.com's .test, .invalid…), which no mail reaches: tests only.
 	AllowTestDomains bool `name:"allow-test-domains" env:"NASHRA_ALLOW_TEST_DOMAINS" hidden:""`
