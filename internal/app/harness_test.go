@@ -37,6 +37,12 @@ type testSite struct {
 
 func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	t.Helper()
+	return startSiteWith(t, db, cacheMB, nil)
+}
+
+// startSiteWith is startSite with the services' options adjusted by opts.
+func startSiteWith(t *testing.T, db *store.DB, cacheMB int, opts func(*ServiceOptions)) *testSite {
+	t.Helper()
 	fixtures := testenv.Fixtures(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -50,8 +56,11 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	svc, err := NewServices(ctx, db, ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: base, Data: data,
-		NodeID: "test/" + ln.Addr().String()}, log)
+	so := ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: base, Data: data, NodeID: "test/" + ln.Addr().String()}
+	if opts != nil {
+		opts(&so)
+	}
+	svc, err := NewServices(ctx, db, so, log)
 	if err != nil {
 		t.Fatal(err)
 	}
