@@ -69,8 +69,15 @@ func (x *Index) Remove(ctx context.Context, postID int64) error {
 // the version changed, as when a scheduled post goes live, the terms and
 // the full-text index are left alone.
 func (x *Index) write(ctx context.Context, tx *store.Tx, d *doc, f fields) error {
+	// On PostgreSQL each statement is planned with the table as it is now: a
+	// plan cached while search_docs was empty scans it whole, and a fresh
+	// index build then slows to a crawl as the table grows.
+	var mode []any
+	if tx.Dialect() == store.Postgres {
+		mode = planEachTime
+	}
 	var current int
-	err := tx.QueryRow(ctx, "SELECT version FROM posts WHERE id = ?", d.PostID).Scan(&current)
+	err := tx.QueryRow(ctx, "SELECT version FROM posts WHERE id = ?", append(mode, d.PostID)...).Scan(&current)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && current != d.Version) {
 		return nil
 	}
@@ -81,7 +88,7 @@ func (x *Index) write(ctx context.Context, tx *store.Tx, d *doc, f fields) error
 	now := x.now().UTC().Truncate(time.Second)
 	res, err := tx.Exec(ctx, `UPDATE search_docs SET version = ?, analyzer = ?, lang = ?, indexed_at = ?
 		WHERE post_id = ? AND title_terms = ? AND body_terms = ? AND alt_terms = ?`,
-		d.Version, AnalyzerVersion, d.Lang, now, d.PostID, title, body, alt)
+		append(mode, d.Version, AnalyzerVersion, d.Lang, now, d.PostID, title, body, alt)...)
 	if err != nil {
 		return fmt.Errorf("search: index post %d: %w", d.PostID, err)
 	}
@@ -97,7 +104,7 @@ func (x *Index) write(ctx context.Context, tx *store.Tx, d *doc, f fields) error
 		args = append(args, f.tsvector())
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO search_docs (post_id, version, analyzer, lang, indexed_at, title_terms, body_terms, alt_terms`+
-		cols+`) VALUES (`+vals+`) ON CONFLICT (post_id) DO UPDATE SET `+set, args...)
+		cols+`) VALUES (`+vals+`) ON CONFLICT (post_id) DO UPDATE SET `+set, append(mode, args...)...)
 	if errors.Is(err, store.ErrReference) {
 		return nil // deleted meanwhile
 	}

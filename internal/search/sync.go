@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -52,6 +53,9 @@ func (x *Index) Reindex(ctx context.Context, progress func(done, total int)) err
 	if err := x.db.QueryRow(ctx, "SELECT COUNT(*) FROM search_docs").Scan(&existing); err != nil {
 		return err
 	}
+	if progress == nil {
+		progress = func(int, int) {}
+	}
 	if _, err := x.pass(ctx, true, progress); err != nil {
 		return err
 	}
@@ -71,9 +75,9 @@ func (x *Index) Reindex(ctx context.Context, progress func(done, total int)) err
 	return err
 }
 
-// pass indexes posts that need it: all posts when all is set (checked
-// against the index, or rewritten when progress is set, which is Reindex),
-// else those updated since the cursor.
+// pass indexes posts that need it: all posts when all is set, else those
+// updated since the cursor; with progress set (Reindex) every post is
+// analyzed again, whatever the index holds.
 func (x *Index) pass(ctx context.Context, all bool, progress func(done, total int)) (int, error) {
 	// The newest save before the pass: the next incremental pass starts a
 	// margin before it. (Not MAX(): SQLite would return it as text.)
@@ -82,17 +86,6 @@ func (x *Index) pass(ctx context.Context, all bool, progress func(done, total in
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, err
 	}
-	stale := "(d.post_id IS NULL OR d.version <> p.version OR d.analyzer <> ?)"
-	staleArgs := []any{AnalyzerVersion}
-	if progress != nil {
-		stale, staleArgs = "1 = 1", nil
-	}
-	total := 0
-	if progress != nil {
-		if err := x.db.QueryRow(ctx, "SELECT COUNT(*) FROM posts").Scan(&total); err != nil {
-			return 0, err
-		}
-	}
 	done := 0
 	finish := func(err error) (int, error) {
 		if err == nil && newest.Valid {
@@ -100,13 +93,21 @@ func (x *Index) pass(ctx context.Context, all bool, progress func(done, total in
 		}
 		return done, err
 	}
-	if !all {
-		// Through the posts_updated index: the few posts saved lately.
-		ids, err := x.ids(ctx, `SELECT p.id FROM posts p LEFT JOIN search_docs d ON d.post_id = p.id
-			WHERE p.updated_at >= ? AND `+stale, append([]any{x.cursor.UTC().Truncate(time.Second)}, staleArgs...)...)
+	if progress == nil {
+		// The posts whose terms are missing or stale, in one query: all of
+		// them, or through the posts_updated index those saved lately.
+		q := `SELECT p.id FROM posts p LEFT JOIN search_docs d ON d.post_id = p.id
+			WHERE (d.post_id IS NULL OR d.version <> p.version OR d.analyzer <> ?)`
+		args := []any{AnalyzerVersion}
+		if !all {
+			q += " AND p.updated_at >= ?"
+			args = append(args, x.cursor.UTC().Truncate(time.Second))
+		}
+		ids, err := x.ids(ctx, q, args...)
 		if err != nil {
 			return done, err
 		}
+		slices.Sort(ids) // oldest first; not in SQL, which would steer SQLite off posts_updated
 		for len(ids) > 0 {
 			batch := ids[:min(batchSize, len(ids))]
 			if err := x.indexBatch(ctx, batch); err != nil {
@@ -116,10 +117,14 @@ func (x *Index) pass(ctx context.Context, all bool, progress func(done, total in
 		}
 		return finish(nil)
 	}
+	// Reindex: every post, a batch at a time.
+	total := 0
+	if err := x.db.QueryRow(ctx, "SELECT COUNT(*) FROM posts").Scan(&total); err != nil {
+		return 0, err
+	}
 	var last int64
 	for {
-		ids, err := x.ids(ctx, `SELECT p.id FROM posts p LEFT JOIN search_docs d ON d.post_id = p.id
-			WHERE p.id > ? AND `+stale+` ORDER BY p.id LIMIT ?`, append(append([]any{last}, staleArgs...), batchSize)...)
+		ids, err := x.ids(ctx, "SELECT id FROM posts WHERE id > ? ORDER BY id LIMIT ?", last, batchSize)
 		if err != nil || len(ids) == 0 {
 			return finish(err)
 		}
@@ -128,9 +133,7 @@ func (x *Index) pass(ctx context.Context, all bool, progress func(done, total in
 		}
 		last = ids[len(ids)-1]
 		done += len(ids)
-		if progress != nil {
-			progress(done, max(total, done))
-		}
+		progress(done, max(total, done))
 	}
 }
 
