@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"nashra.dev/nashra/internal/config"
 	"nashra.dev/nashra/internal/search"
-	"nashra.dev/nashra/internal/store"
 )
 
 // Reindex rebuilds the search index of every post (`nashra reindex`),
@@ -38,13 +36,4 @@ func Reindex(ctx context.Context, sc config.Site, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Search index rebuilt (%s) in %s.\n", db.Dialect(), time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// FollowSearch keeps the search index of db current until ctx ends (see
-// search.Index.Follow), in its own goroutine, and returns the index for
-// the site and admin search to query. Serve calls it once per node.
-func FollowSearch(ctx context.Context, db *store.DB, log *slog.Logger) *search.Index {
-	idx := search.New(db, time.Now)
-	go idx.Follow(ctx, log)
-	return idx
 }

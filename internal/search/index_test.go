@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -226,47 +225,4 @@ func TestBadQueryIsNotAStoreError(t *testing.T) {
 			t.Errorf("stopwords only: err = %v, want ErrBadQuery with a reason", err)
 		}
 	})
-}
-
-// TestPostgresWindowForms: both ways PostgreSQL reads the window of matches
-// (walking the newest posts for common terms, the GIN index otherwise) give
-// the same window; on SQLite there is one way.
-func TestPostgresWindowForms(t *testing.T) {
-	db := storetest.Postgres(t)
-	ctx := context.Background()
-	cs := content.New(db, time.Now)
-	for i := range 30 {
-		in := content.PostInput{Title: fmt.Sprintf("محادثات في موسكو %d", i), Status: content.Published}
-		if i%3 == 0 {
-			in.Title, in.Status = "زيارة إلى واشنطن", content.Draft
-		}
-		if _, err := cs.CreatePost(ctx, in); err != nil {
-			t.Fatal(err)
-		}
-	}
-	x := New(db, time.Now)
-	mustSync(t, x)
-	if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
-		t.Fatal(err)
-	}
-	for _, text := range []string{"محادثات", "واشنطن", "موسكو -محادثات", "غائب"} {
-		q, err := x.an.Query(text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range []Filter{{}, {Drafts: true}} {
-			conds, args := x.conditions(f, false)
-			walk, err1 := x.windowBy(ctx, q, conds, args, true)
-			gin, err2 := x.windowBy(ctx, q, conds, args, false)
-			if err1 != nil || err2 != nil {
-				t.Fatalf("%q: %v, %v", text, err1, err2)
-			}
-			if fmt.Sprint(walk) != fmt.Sprint(gin) {
-				t.Errorf("%q drafts=%v: walk %v, index %v", text, f.Drafts, walk, gin)
-			}
-		}
-	}
-	if !x.pgDense(ctx, "'محادث'") {
-		t.Errorf("a term in two thirds of the posts is not dense")
-	}
 }

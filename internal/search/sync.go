@@ -185,7 +185,8 @@ func (x *Index) indexBatch(ctx context.Context, ids []int64) error {
 // Follow keeps the index current until ctx ends: a full pass at start, an
 // incremental pass on every content change notice (and every minute, in
 // case a notice was lost), a full pass every hour. Errors are logged and
-// retried on the next occasion. It returns when ctx ends.
+// retried on the next occasion. It returns when ctx ends. Call it once per
+// node: its subscription to the store's notices outlives it.
 func (x *Index) Follow(ctx context.Context, log *slog.Logger) {
 	wake := make(chan struct{}, 1)
 	x.db.Subscribe(func(topic string) {
