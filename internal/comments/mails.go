@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	netmail "net/mail"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -17,28 +16,9 @@ type letter = mail.Letter
 // english reports whether mails are written in English.
 func (s *Service) english() bool { return strings.HasPrefix(strings.ToLower(s.opt.Lang), "en") }
 
-func (s *Service) siteTitle() string {
-	if s.opt.SiteTitle != nil {
-		if t := strings.TrimSpace(s.opt.SiteTitle()); t != "" {
-			return t
-		}
-	}
-	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return "Nashra"
-}
+func (s *Service) siteTitle() string { return mail.SiteName(s.opt.SiteTitle, s.opt.BaseURL) }
 
-func (s *Service) fromAddress() string {
-	if s.opt.FromAddress != "" {
-		return s.opt.FromAddress
-	}
-	host := "localhost"
-	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return "noreply@" + host
-}
+func (s *Service) fromAddress() string { return mail.FromAddress(s.opt.FromAddress, s.opt.BaseURL) }
 
 // excerpt cuts a comment's text for a mail.
 func excerpt(s string, n int) string {

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
@@ -180,28 +179,9 @@ func New(db *store.DB, sender mail.Sender, now func() time.Time, opt Options) *S
 // SQLite's text timestamps sort and compare as PostgreSQL's do.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
-func (s *Service) siteTitle() string {
-	if s.opt.SiteTitle != nil {
-		if t := strings.TrimSpace(s.opt.SiteTitle()); t != "" {
-			return t
-		}
-	}
-	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return "Nashra"
-}
+func (s *Service) siteTitle() string { return mail.SiteName(s.opt.SiteTitle, s.opt.BaseURL) }
 
-func (s *Service) fromAddress() string {
-	if s.opt.FromAddress != "" {
-		return s.opt.FromAddress
-	}
-	host := "localhost"
-	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return "noreply@" + host
-}
+func (s *Service) fromAddress() string { return mail.FromAddress(s.opt.FromAddress, s.opt.BaseURL) }
 
 // querier is what *store.DB and *store.Tx share, so that helpers run inside
 // or outside a transaction. On SQLite a helper given the DB reads from the
