@@ -141,9 +141,9 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 		Translator: opt.Translator, Glossary: opt.Glossary})
 
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log,
-		OnPublished: func(ctx context.Context, id int64) error { _, err := s.Newsletter.SendOnPublish(ctx, id); return err }})
-	river.AddWorker(workers, &content.SweepWorker{Content: s.Content, Log: log})
+	emailOnPublish := func(ctx context.Context, id int64) error { _, err := s.Newsletter.SendOnPublish(ctx, id); return err }
+	river.AddWorker(workers, &content.PublishWorker{Content: s.Content, Log: log, OnPublished: emailOnPublish})
+	river.AddWorker(workers, &content.SweepWorker{Content: s.Content, Log: log, OnPublished: emailOnPublish})
 	river.AddWorker(workers, &newsletter.SendWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.SweepWorker{Engine: s.Newsletter})
 	river.AddWorker(workers, &newsletter.DigestWorker{Engine: s.Newsletter})

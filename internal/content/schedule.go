@@ -44,12 +44,20 @@ type PublishWorker struct {
 // rescheduled later has its own, later job; one unscheduled has nothing to do.
 func (w *PublishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
 	published, err := w.Content.PublishDue(ctx, job.Args.PostID, w.Log)
-	if err == nil && published && w.OnPublished != nil {
-		if err := w.OnPublished(ctx, job.Args.PostID); err != nil && w.Log != nil {
-			w.Log.Error("after publishing", "post_id", job.Args.PostID, "err", err)
-		}
+	if err == nil && published {
+		afterPublish(ctx, w.OnPublished, job.Args.PostID, w.Log)
 	}
 	return err
+}
+
+// afterPublish runs the OnPublished hook and logs its error.
+func afterPublish(ctx context.Context, hook func(context.Context, int64) error, id int64, log *slog.Logger) {
+	if hook == nil {
+		return
+	}
+	if err := hook(ctx, id); err != nil && log != nil {
+		log.Error("after publishing", "post_id", id, "err", err)
+	}
 }
 
 // SweepArgs is the periodic safety net: it publishes every overdue scheduled
@@ -64,6 +72,10 @@ type SweepWorker struct {
 	river.WorkerDefaults[SweepArgs]
 	Content *Service
 	Log     *slog.Logger
+	// OnPublished runs after each post the sweep publishes, as the publish
+	// job's: the sweep may get to a due post before its job does, and the
+	// post's email must not then wait for the newsletter's own sweep.
+	OnPublished func(ctx context.Context, postID int64) error
 }
 
 // Work publishes what is overdue.
@@ -73,8 +85,12 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		return err
 	}
 	for _, id := range ids {
-		if _, err := w.Content.PublishDue(ctx, id, w.Log); err != nil {
+		published, err := w.Content.PublishDue(ctx, id, w.Log)
+		if err != nil {
 			return err
+		}
+		if published {
+			afterPublish(ctx, w.OnPublished, id, w.Log)
 		}
 	}
 	return nil
