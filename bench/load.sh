@@ -4,12 +4,14 @@
 #   1. served by nginx as a static file (the same bytes), when nginx is installed,
 #   2. served from memory by a bare Go net/http handler (bench/gostatic): the
 #      ceiling for any Go server, to tell Nashra's overhead from Go's,
-#   3. served by Nashra with its page cache (the default),
-#   4. served by Nashra with --cache-mb 0 (every request renders),
+#   3. served by Nashra with its page cache (the default: hits answered by
+#      the fast lane),
+#   4. the same through net/http alone (--no-fast-lane),
+#   5. served by Nashra with --cache-mb 0 (every request renders),
 # one server at a time, and prints req/s, p99 latency, the ratios to the goals
 # (cached >= 0.8x nginx; uncached >= 2,000 req/s) and Nashra's memory (RSS).
 #
-#   bench/load.sh                         # about 1.5 minutes
+#   bench/load.sh                         # about 2 minutes
 #   N=300 DURATION=5s bench/load.sh       # quicker
 #   KEEP=1 bench/load.sh                  # keep the temporary folder (site, logs, wrk output)
 #
@@ -223,6 +225,13 @@ measure cached "$BASE$ARTICLE"
 R_RPS[cached]=$RPS R_P99[cached]=$P99 R_ERR[cached]=$ERRORS R_RSS[cached]=$(rss "$NPID")
 stop "$NPID"
 
+log "Nashra cached through net/http (--no-fast-lane) on $BASE"
+start_nashra nethttp --no-fast-lane
+cmp -s "$PAGE" <(curl -sS "$BASE$ARTICLE") || log "warning: the page through net/http differs from the saved one"
+measure nethttp "$BASE$ARTICLE"
+R_RPS[nethttp]=$RPS R_P99[nethttp]=$P99 R_ERR[nethttp]=$ERRORS R_RSS[nethttp]=$(rss "$NPID")
+stop "$NPID"
+
 log "Nashra uncached (--cache-mb 0) on $BASE"
 start_nashra uncached --cache-mb 0
 # Each render signs a fresh comment-form token (time and nonce): compare the rest.
@@ -247,15 +256,19 @@ fi
 if [[ $GO_BASELINE == 1 ]]; then
 	printf '%-18s %12s %10s %8s  %s\n' "bare Go net/http" "${R_RPS[gostatic]}" "${R_P99[gostatic]}" "${R_ERR[gostatic]}" "${R_RSS[gostatic]}"
 fi
-for k in cached uncached; do
-	printf '%-18s %12s %10s %8s  %s\n' "Nashra $k" "${R_RPS[$k]}" "${R_P99[$k]}" "${R_ERR[$k]}" "${R_RSS[$k]}"
-done
+printf '%-18s %12s %10s %8s  %s\n' "Nashra cached" "${R_RPS[cached]}" "${R_P99[cached]}" "${R_ERR[cached]}" "${R_RSS[cached]}"
+printf '%-18s %12s %10s %8s  %s\n' "  via net/http" "${R_RPS[nethttp]}" "${R_P99[nethttp]}" "${R_ERR[nethttp]}" "${R_RSS[nethttp]}"
+printf '%-18s %12s %10s %8s  %s\n' "Nashra uncached" "${R_RPS[uncached]}" "${R_P99[uncached]}" "${R_ERR[uncached]}" "${R_RSS[uncached]}"
 echo
 if [[ $HAVE_NGINX == 1 ]]; then
 	r=$(ratio "${R_RPS[cached]}" "${R_RPS[nginx]}")
 	echo "cached / nginx:        $r   (goal >= $GOAL_CACHED_RATIO: $(meets "$r" "$GOAL_CACHED_RATIO"))"
 else
 	echo "cached / nginx:        - (nginx not installed)"
+fi
+echo "cached: fast lane / net/http: $(ratio "${R_RPS[cached]}" "${R_RPS[nethttp]}")"
+if [[ $HAVE_NGINX == 1 ]]; then
+	echo "cached via net/http / nginx:   $(ratio "${R_RPS[nethttp]}" "${R_RPS[nginx]}")"
 fi
 if [[ $GO_BASELINE == 1 ]]; then
 	echo "cached / bare Go:      $(ratio "${R_RPS[cached]}" "${R_RPS[gostatic]}")"

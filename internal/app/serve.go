@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -146,7 +148,7 @@ func openSite(ctx context.Context, sc config.Site, log *slog.Logger) (*store.DB,
 
 // NewServer wires the HTTP side: the public site behind the page cache, the
 // admin, health and metrics, all behind security headers and CSRF checks.
-func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.Logger) (*http.Server, error) {
+func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.Logger) (*Server, error) {
 	db, cs, ss, set := svc.DB, svc.Content, svc.Staff, svc.Settings
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -214,12 +216,76 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 	}
 	h = web.TrustProxies(proxies)(h)
 	h = web.Recover(func(r *http.Request, v any) { log.Error("panic", "path", r.URL.Path, "panic", v) })(h)
-	return &http.Server{
+	srv := &Server{Server: &http.Server{
 		Addr: cfg.Addr, Handler: h,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second,
 		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}, nil
+	}}
+	if cfg.CacheMB > 0 && !cfg.NoFastLane {
+		srv.lane = func(ln net.Listener) *web.FastLane {
+			return cache.NewFastLane(ln, web.LaneOptions{HeaderTimeout: srv.ReadHeaderTimeout,
+				IdleTimeout: srv.IdleTimeout, WriteTimeout: srv.WriteTimeout, Observe: metrics.Observe})
+		}
+		laneStat := func(answers bool) func() float64 {
+			return func() float64 {
+				l := srv.serving.Load()
+				if l == nil {
+					return 0
+				}
+				a, h := l.Stats()
+				if answers {
+					return float64(a)
+				}
+				return float64(h)
+			}
+		}
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "nashra_fast_lane_answers_total",
+				Help: "Cached pages the fast lane answered itself."}, laneStat(true)),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "nashra_fast_lane_handovers_total",
+				Help: "Connections the fast lane handed to net/http (a request it does not answer)."}, laneStat(false)))
+	}
+	return srv, nil
+}
+
+// Server is the site's HTTP side: net/http's server, with the page cache's
+// fast lane in front of it unless the cache or the lane is turned off.
+type Server struct {
+	*http.Server
+	lane    func(net.Listener) *web.FastLane
+	serving atomic.Pointer[web.FastLane]
+}
+
+// Serve answers on ln until Shutdown or Close.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.lane != nil {
+		l := s.lane(ln)
+		s.serving.Store(l)
+		ln = l
+	}
+	return s.Server.Serve(ln)
+}
+
+// Shutdown stops accepting, then waits for the answers under way, net/http's
+// and the lane's.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.Server.Shutdown(ctx)
+	if l := s.serving.Load(); l != nil {
+		err = errors.Join(err, l.Shutdown(ctx))
+	}
+	return err
+}
+
+// Close closes the listener and every connection at once.
+func (s *Server) Close() error {
+	err := s.Server.Close()
+	if l := s.serving.Load(); l != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = l.Shutdown(ctx) // a done context: close them all now
+	}
+	return err
 }
 
 // isAppPath tells the paths served by the application itself (admin, APIs,

@@ -34,6 +34,10 @@ type Server struct {
 	CacheMB  int    `name:"cache-mb" env:"NASHRA_CACHE_MB" default:"64" help:"Memory for cached pages, in MB; 0 turns the page cache off."`
 	Fixtures string `name:"fixtures" env:"NASHRA_FIXTURES" default:"../shared/fixtures" help:"Fixtures folder the demo reads the sample article from."`
 	JSONLogs bool   `name:"json-logs" env:"NASHRA_JSON_LOGS" help:"Write logs as JSON lines instead of text."`
+	// NoFastLane turns off the fast lane, which answers page-cache hits on
+	// HTTP/1.1 connections without net/http (see internal/web/fastlane.go):
+	// a switch to rule it out when tracking down a problem.
+	NoFastLane bool `name:"no-fast-lane" env:"NASHRA_NO_FAST_LANE" help:"Answer cached pages through net/http too, instead of the fast lane."`
 	// TrustedProxies are the reverse proxies (and CDN edges) whose
 	// X-Forwarded-For names the client: rate limits count per client, not
 	// per proxy. Loopback is trusted by default (a proxy on the same host).

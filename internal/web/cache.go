@@ -49,6 +49,7 @@ type entry struct {
 	gz           []byte
 	compressible bool
 	modTime      time.Time
+	lane         [3]atomic.Pointer[[]byte] // the fast lane's header blocks, by variant
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -99,9 +100,12 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The key is the decoded path; a path escaped otherwise than the
+		// usual way (RawPath set: an escaped slash, lower-case escapes) is
+		// not cached, so that "/a%2Fb" never shares "/a/b"'s page.
 		key := r.URL.Path
 		personal := c.bypass != nil && c.bypass(r)
-		useCache := c.maxBytes > 0 && r.URL.RawQuery == "" && !personal
+		useCache := c.maxBytes > 0 && r.URL.RawQuery == "" && r.URL.RawPath == "" && !personal
 		if useCache {
 			c.mu.RLock()
 			e := c.entries[key]
@@ -192,7 +196,50 @@ func (c *Cache) put(key string, e *entry, gen uint64) bool {
 
 // write sends a prepared entry, or 304 when the client's copy is current.
 func (e *entry) write(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
+	v := e.variant(r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since"), acceptsGzip(r))
+	e.setHeader(w.Header(), v)
+	if v == notModifiedVariant {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(e.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(e.bodyOf(v))
+	}
+}
+
+// The three answers a cached entry can give.
+const (
+	plainVariant = iota
+	gzipVariant
+	notModifiedVariant
+)
+
+// variant chooses the answer from the request's conditional headers (their
+// first values) and whether the client accepts gzip.
+func (e *entry) variant(ifNoneMatch, ifModifiedSince string, gzipOK bool) int {
+	if e.notModified(ifNoneMatch, ifModifiedSince) {
+		return notModifiedVariant
+	}
+	if e.gz != nil && gzipOK {
+		return gzipVariant
+	}
+	return plainVariant
+}
+
+func (e *entry) bodyOf(variant int) []byte {
+	switch variant {
+	case gzipVariant:
+		return e.gz
+	case notModifiedVariant:
+		return nil
+	}
+	return e.body
+}
+
+// setHeader sets the entry's headers for one variant: the one place that
+// decides them, for net/http's path and the fast lane's alike.
+func (e *entry) setHeader(h http.Header, variant int) {
 	if e.etag != nil {
 		h["Etag"] = e.etag
 	}
@@ -206,20 +253,15 @@ func (e *entry) write(w http.ResponseWriter, r *http.Request) {
 		h["Location"] = e.location
 	}
 	h["Vary"] = varyAE
-	if notModified(r, e) {
-		w.WriteHeader(http.StatusNotModified)
+	if variant == notModifiedVariant {
 		return
 	}
 	h["Content-Type"] = e.ctype
-	body, length := e.body, e.length
-	if e.gz != nil && acceptsGzip(r) {
+	if variant == gzipVariant {
 		h["Content-Encoding"] = gzipValue
-		body, length = e.gz, e.gzLength
-	}
-	h["Content-Length"] = length
-	w.WriteHeader(e.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+		h["Content-Length"] = e.gzLength
+	} else {
+		h["Content-Length"] = e.length
 	}
 }
 
@@ -229,22 +271,26 @@ var (
 	gzipValue      = []string{"gzip"}
 )
 
-func notModified(r *http.Request, e *entry) bool {
+// notModified applies RFC 9110's order: If-None-Match decides when present,
+// If-Modified-Since only without it.
+func (e *entry) notModified(ifNoneMatch, ifModifiedSince string) bool {
 	if e.status != http.StatusOK {
 		return false
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		return e.etag != nil && etagMatch(inm, e.etag[0])
+	if ifNoneMatch != "" {
+		return e.etag != nil && etagMatch(ifNoneMatch, e.etag[0])
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !e.modTime.IsZero() {
-		t, err := http.ParseTime(ims)
+	if ifModifiedSince != "" && !e.modTime.IsZero() {
+		t, err := http.ParseTime(ifModifiedSince)
 		return err == nil && !e.modTime.Truncate(time.Second).After(t)
 	}
 	return false
 }
 
 func etagMatch(header, etag string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
 		part = strings.TrimSpace(part)
 		if part == "*" || strings.TrimPrefix(part, "W/") == etag {
 			return true
@@ -255,11 +301,41 @@ func etagMatch(header, etag string) bool {
 
 func acceptsGzip(r *http.Request) bool {
 	for _, v := range r.Header["Accept-Encoding"] {
-		for _, part := range strings.Split(v, ",") {
-			name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
-			if strings.EqualFold(strings.TrimSpace(name), "gzip") && !strings.Contains(strings.ReplaceAll(q, " ", ""), "q=0") {
-				return true
-			}
+		if acceptsGzipValue(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzipValue reads one Accept-Encoding value: gzip (or x-gzip) listed
+// without a zero weight. It allocates nothing.
+func acceptsGzipValue(v string) bool {
+	for v != "" {
+		var part string
+		part, v, _ = strings.Cut(v, ",")
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		if !strings.EqualFold(name, "gzip") && !strings.EqualFold(name, "x-gzip") {
+			continue
+		}
+		if !zeroWeight(params) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroWeight reports whether parameters such as " q=0" or "q=0.000" refuse
+// the coding; "q=0.5" does not.
+func zeroWeight(params string) bool {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			return err == nil && q == 0
 		}
 	}
 	return false
