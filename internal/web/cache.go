@@ -100,12 +100,15 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		// The key is the decoded path; a path escaped otherwise than the
-		// usual way (RawPath set: an escaped slash, lower-case escapes) is
-		// not cached, so that "/a%2Fb" never shares "/a/b"'s page.
-		key := r.URL.Path
+		// The key is the request target as sent. Only a path without a query
+		// and escaped the usual way (RawPath empty: no escaped slash, no
+		// lower-case escapes) is cached, and such a target is the one
+		// spelling of its decoded path: so "/a%2Fb" never shares "/a/b"'s
+		// page, and the fast lane finds a hit by the bytes it read.
+		key := r.RequestURI
 		personal := c.bypass != nil && c.bypass(r)
-		useCache := c.maxBytes > 0 && r.URL.RawQuery == "" && r.URL.RawPath == "" && !personal
+		useCache := c.maxBytes > 0 && r.URL.RawQuery == "" && !r.URL.ForceQuery && r.URL.RawPath == "" &&
+			strings.HasPrefix(key, "/") && !personal
 		if useCache {
 			c.mu.RLock()
 			e := c.entries[key]

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -176,10 +175,11 @@ type laneConn struct {
 	br   *bufio.Reader
 	idle atomic.Bool // waiting for a request: Shutdown may close it
 
-	out     [2][]byte
-	head    []byte
-	dateSec int64
-	date    []byte
+	out             [2][]byte
+	head            []byte
+	dateSec         int64
+	date            []byte
+	readBy, writeBy time.Time // the deadlines set on the connection
 }
 
 func (l *FastLane) forget(c *laneConn) {
@@ -191,6 +191,7 @@ func (l *FastLane) forget(c *laneConn) {
 
 func (l *FastLane) serve(c *laneConn) {
 	c.br = bufio.NewReaderSize(c.Conn, laneBufSize)
+	now := time.Now()
 	for first := true; ; first = false {
 		// Wait for a request as net/http does: the first within the header
 		// timeout; the next ones within the idle timeout, closing quietly
@@ -205,7 +206,7 @@ func (l *FastLane) serve(c *laneConn) {
 		if !first {
 			wait, want = l.opts.IdleTimeout, 4
 		}
-		_ = c.Conn.SetReadDeadline(time.Now().Add(wait))
+		c.setReadDeadline(now.Add(wait))
 		_, err := c.br.Peek(want)
 		c.idle.Store(false)
 		if err != nil {
@@ -218,8 +219,7 @@ func (l *FastLane) serve(c *laneConn) {
 			return
 		}
 		start := time.Now()
-		_ = c.Conn.SetReadDeadline(start.Add(l.opts.HeaderTimeout))
-		head, err := readHead(c.br)
+		head, err := c.readHead(start.Add(l.opts.HeaderTimeout))
 		if err != nil {
 			// A head cut short by the client's end is net/http's to answer
 			// (400); one cut by the timeout is closed, as net/http does.
@@ -236,7 +236,7 @@ func (l *FastLane) serve(c *laneConn) {
 			l.handOver(c)
 			return
 		}
-		e := l.cache.lookup(req.target, req.escaped)
+		e := l.cache.lookup(req.target)
 		if e == nil {
 			l.handOver(c)
 			return
@@ -253,7 +253,7 @@ func (l *FastLane) serve(c *laneConn) {
 			c.out[1] = e.bodyOf(v)
 		}
 		bufs := net.Buffers(c.out[:])
-		_ = c.Conn.SetWriteDeadline(time.Now().Add(l.opts.WriteTimeout))
+		c.setWriteDeadline(start.Add(l.opts.WriteTimeout))
 		_, err = bufs.WriteTo(c.Conn)
 		c.out[0], c.out[1] = nil, nil
 		if err != nil {
@@ -263,9 +263,29 @@ func (l *FastLane) serve(c *laneConn) {
 		}
 		l.served.Add(1)
 		l.cache.hits()
+		now = time.Now()
 		if l.opts.Observe != nil {
-			l.opts.Observe(status, time.Since(start))
+			l.opts.Observe(status, now.Sub(start))
 		}
+	}
+}
+
+// setReadDeadline moves the read deadline to t, unless it already lies
+// within a second before t: moving it for every request of a busy
+// connection would cost a timer update each time, for a second's precision
+// on timeouts of 10 s and more.
+func (c *laneConn) setReadDeadline(t time.Time) {
+	if d := t.Sub(c.readBy); d < 0 || d > time.Second {
+		_ = c.Conn.SetReadDeadline(t)
+		c.readBy = t
+	}
+}
+
+// setWriteDeadline is setReadDeadline's twin for writes.
+func (c *laneConn) setWriteDeadline(t time.Time) {
+	if d := t.Sub(c.writeBy); d < 0 || d > time.Second {
+		_ = c.Conn.SetWriteDeadline(t)
+		c.writeBy = t
 	}
 }
 
@@ -301,26 +321,15 @@ func (c *laneConn) appendHead(b []byte, status int, header []byte, now time.Time
 	return append(b, "\r\n\r\n"...)
 }
 
-// lookup finds the entry for a request target: the path itself, or, when it
-// has percent-escapes, the path net/http would decode it to.
-func (c *Cache) lookup(target []byte, escaped bool) *entry {
+// lookup finds the entry for a request target: the cache's keys are targets
+// as sent, so the bytes read are the key.
+func (c *Cache) lookup(target []byte) *entry {
 	if c.maxBytes <= 0 {
 		return nil
 	}
-	var e *entry
-	if escaped {
-		u, err := url.ParseRequestURI(string(target))
-		if err != nil || u.RawPath != "" { // as the cache's key rule
-			return nil
-		}
-		c.mu.RLock()
-		e = c.entries[u.Path]
-		c.mu.RUnlock()
-	} else {
-		c.mu.RLock()
-		e = c.entries[string(target)] // no allocation: the compiler looks the bytes up directly
-		c.mu.RUnlock()
-	}
+	c.mu.RLock()
+	e := c.entries[string(target)] // no allocation: the compiler looks the bytes up directly
+	c.mu.RUnlock()
 	return e
 }
 
@@ -346,10 +355,12 @@ func (e *entry) laneHeader(variant int) []byte {
 // errHandOver means the head is not the lane's to answer.
 var errHandOver = errors.New("hand over to net/http")
 
-// readHead returns the request head buffered in br, through its blank line,
-// without consuming it. A line not ended by CRLF, or a head that does not fit
-// the buffer, is errHandOver; a read error (timeout, EOF) is returned.
-func readHead(br *bufio.Reader) ([]byte, error) {
+// readHead returns the request head through its blank line, without
+// consuming it; when the head is not all buffered yet, it reads on until
+// deadline. A line not ended by CRLF, or a head that does not fit the
+// buffer, is errHandOver; a read error (timeout, EOF) is returned.
+func (c *laneConn) readHead(deadline time.Time) ([]byte, error) {
+	br := c.br
 	scanned := 0 // bytes of whole lines already checked
 	for {
 		buf, _ := br.Peek(br.Buffered())
@@ -373,6 +384,7 @@ func readHead(br *bufio.Reader) ([]byte, error) {
 		if len(buf) >= br.Size() {
 			return nil, errHandOver
 		}
+		c.setReadDeadline(deadline)
 		if _, err := br.Peek(len(buf) + 1); err != nil {
 			return nil, err
 		}
@@ -383,7 +395,6 @@ func readHead(br *bufio.Reader) ([]byte, error) {
 type laneRequest struct {
 	head            bool   // HEAD, not GET
 	target          []byte // the origin-form path, as sent
-	escaped         bool   // target has percent-escapes
 	gzip            bool
 	ifNoneMatch     string // first value, as net/http's Header.Get
 	ifModifiedSince string
@@ -411,7 +422,6 @@ func parseHead(head []byte) (laneRequest, bool) {
 			if i+2 >= len(target) || !isHex(target[i+1]) || !isHex(target[i+2]) {
 				return req, false
 			}
-			req.escaped = true
 			continue
 		}
 		if !pathByte[b] {
