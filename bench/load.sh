@@ -3,16 +3,20 @@
 # articles in a temporary folder, then drives one article page with wrk
 #   1. served by nginx as a static file (the same bytes), when nginx is installed,
 #   2. served from memory by a bare Go net/http handler (bench/gostatic): the
-#      ceiling for any Go server, to tell Nashra's overhead from Go's,
+#      ceiling for a net/http server, to tell Nashra's overhead from Go's,
 #   3. served by Nashra with its page cache (the default: hits answered by
 #      the fast lane),
 #   4. the same through net/http alone (--no-fast-lane),
-#   5. served by Nashra with --cache-mb 0 (every request renders),
-# one server at a time, and prints req/s, p99 latency, the ratios to the goals
-# (cached >= 0.8x nginx; uncached >= 2,000 req/s) and Nashra's memory (RSS).
+#   5. served by Nashra with --cache-mb 0 (every request renders).
+# All run at once, idle but for the one measured. The machine is shared and
+# its speed drifts by tens of percent within a minute, so the servers are
+# measured in turn, ROUNDS times over, and each figure is the median of its
+# rounds; each round also gives its own cached/nginx ratio. It prints req/s,
+# p99 latency, the ratios to the goals (cached >= 0.8x nginx; uncached >=
+# 2,000 req/s) and Nashra's memory (RSS).
 #
-#   bench/load.sh                         # about 2 minutes
-#   N=300 DURATION=5s bench/load.sh       # quicker
+#   bench/load.sh                                  # about 2.5 minutes
+#   N=300 ROUNDS=1 DURATION=5s bench/load.sh       # quicker
 #   KEEP=1 bench/load.sh                  # keep the temporary folder (site, logs, wrk output)
 #
 # Needs: go, wrk, curl; nginx is optional. Every process it starts is stopped
@@ -20,8 +24,9 @@
 set -euo pipefail
 
 N=${N:-1000}                # articles in the site
-DURATION=${DURATION:-10s}   # each measured wrk run
-WARMUP=${WARMUP:-3s}        # each warm-up wrk run
+DURATION=${DURATION:-6s}    # each measured wrk run
+ROUNDS=${ROUNDS:-3}         # measurements of each server, taken in turn
+WARMUP=${WARMUP:-3s}        # each server's warm-up wrk run
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 GOAL_UNCACHED=${GOAL_UNCACHED:-2000}
@@ -70,15 +75,6 @@ free_port() {
 	die "no free port found"
 }
 
-# stop PID: ends one process this script started and forgets it.
-stop() {
-	local pid=$1 keep=() p
-	kill -TERM "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	for p in ${PIDS[@]+"${PIDS[@]}"}; do [[ $p == "$pid" ]] || keep+=("$p"); done
-	PIDS=(${keep[@]+"${keep[@]}"})
-}
-
 # wait_http URL PID LOG: waits until URL answers, or fails showing LOG.
 wait_http() {
 	local url=$1 pid=$2 logf=$3
@@ -99,20 +95,19 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-# measure NAME URL: warms up, runs wrk, and sets RPS, P99 and ERRORS.
+# measure NAME URL: runs wrk once and sets RPS, P99 and ERRORS.
 measure() {
 	local name=$1 url=$2 out
-	log "$name: warm-up ($WARMUP)"
-	wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s "$url" >/dev/null
-	log "$name: wrk -t$THREADS -c$CONNS -d$DURATION --latency"
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s --latency "$url")
-	printf '%s\n' "$out" >"$WORK/wrk-$name.txt"
-	printf '%s\n' "$out" | sed 's/^/    /' >&2
+	printf '%s\n' "$out" >>"$WORK/wrk-$name.txt"
 	RPS=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	P99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
 	ERRORS=$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
 	[[ -n $RPS ]] || die "could not read wrk's output for $name"
 }
+
+# median N...: the median of its arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # rss PID: VmRSS and VmHWM (peak) of a process, in MB.
 rss() {
@@ -128,37 +123,50 @@ go build -trimpath -o "$WORK/gostatic" ./bench/gostatic
 log "seeding $N articles"
 ARTICLE=$("$WORK/seed" --data "$WORK/site" --n "$N")
 [[ $ARTICLE == /* ]] || die "the seeder printed no article path"
+# Build the search index now: a server would otherwise analyze every post at
+# start, in the background, while it is being measured.
+log "building the search index"
+"$WORK/nashra" reindex --data "$WORK/site" | tail -1 >&2
+# Each Nashra server gets its own copy of the site: one SQLite file, one job queue.
+for name in nethttp uncached; do cp -a "$WORK/site" "$WORK/site-$name"; done
+mv "$WORK/site" "$WORK/site-cached"
 
-NPORT=$(free_port)
-BASE="http://127.0.0.1:$NPORT"
+declare -A URL PID
+SERVERS=()
 
-# start_nashra NAME [FLAGS...]: starts nashra on NPORT and sets NPID.
+# start_nashra NAME [FLAGS...]: starts nashra on a free port with its copy of the site.
 start_nashra() {
-	local name=$1
+	local name=$1 port
 	shift
-	"$WORK/nashra" serve --data "$WORK/site" --addr "127.0.0.1:$NPORT" "$@" >"$WORK/nashra-$name.log" 2>&1 &
-	NPID=$!
-	PIDS+=("$NPID")
-	wait_http "$BASE/healthz" "$NPID" "$WORK/nashra-$name.log"
+	port=$(free_port)
+	"$WORK/nashra" serve --data "$WORK/site-$name" --addr "127.0.0.1:$port" "$@" >"$WORK/nashra-$name.log" 2>&1 &
+	PID[$name]=$!
+	PIDS+=("$!")
+	wait_http "http://127.0.0.1:$port/healthz" "$!" "$WORK/nashra-$name.log"
+	URL[$name]="http://127.0.0.1:$port$ARTICLE"
 }
-
-declare -A R_RPS R_P99 R_ERR R_RSS
 
 # Nashra's answer, saved, is the file nginx serves: the same bytes at the
 # same address (DIR/index.html for /slug/), so that every server parses the
 # same percent-encoded Arabic request line.
-log "fetching the article from Nashra"
-start_nashra fetch
+log "starting Nashra: cached, cached through net/http (--no-fast-lane), uncached (--cache-mb 0)"
+start_nashra cached
+start_nashra nethttp --no-fast-lane
+start_nashra uncached --cache-mb 0
 SLUG=${ARTICLE#/}
 SLUG=${SLUG%/}
 SLUG=$(printf '%b' "${SLUG//%/\\x}")
 mkdir -p "$WORK/www/$SLUG"
 PAGE="$WORK/www/$SLUG/index.html"
-code=$(curl -sS -o "$PAGE" -w '%{http_code}' "$BASE$ARTICLE")
+code=$(curl -sS -o "$PAGE" -w '%{http_code}' "${URL[cached]}")
 [[ $code == 200 ]] || die "GET $ARTICLE: status $code"
 PAGE_BYTES=$(stat -c %s "$PAGE")
 log "article $ARTICLE: $PAGE_BYTES bytes"
-stop "$NPID"
+cmp -s "$PAGE" <(curl -sS "${URL[cached]}") || log "warning: the cached page differs from the first answer"
+cmp -s "$PAGE" <(curl -sS "${URL[nethttp]}") || log "warning: the page through net/http differs from the fast lane's"
+# Each render signs a fresh comment-form token (time and nonce): compare the rest.
+untoken() { sed -E 's/name="token" value="[^"]*"/name="token" value=""/'; }
+cmp -s <(untoken <"$PAGE") <(curl -sS "${URL[uncached]}" | untoken) || log "warning: the uncached page differs from the cached one"
 
 HAVE_NGINX=0
 if [[ -x $NGINX ]]; then
@@ -196,13 +204,12 @@ if [[ -x $NGINX ]]; then
 		}
 	EOF
 	"$NGINX" -p "$WORK/nginx" -e "$WORK/nginx/error.log" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
-	XPID=$!
-	PIDS+=("$XPID")
-	wait_http "http://127.0.0.1:$XPORT$ARTICLE" "$XPID" "$WORK/nginx/error.log"
-	cmp -s "$PAGE" <(curl -sS "http://127.0.0.1:$XPORT$ARTICLE") || die "nginx does not serve the same bytes"
-	measure nginx "http://127.0.0.1:$XPORT$ARTICLE"
-	R_RPS[nginx]=$RPS R_P99[nginx]=$P99 R_ERR[nginx]=$ERRORS R_RSS[nginx]="-"
-	stop "$XPID"
+	PID[nginx]=$!
+	PIDS+=("$!")
+	URL[nginx]="http://127.0.0.1:$XPORT$ARTICLE"
+	wait_http "${URL[nginx]}" "${PID[nginx]}" "$WORK/nginx/error.log"
+	cmp -s "$PAGE" <(curl -sS "${URL[nginx]}") || die "nginx does not serve the same bytes"
+	SERVERS+=(nginx)
 else
 	log "nginx not found ($NGINX): skipping the static-file baseline"
 fi
@@ -210,66 +217,63 @@ fi
 if [[ $GO_BASELINE == 1 ]]; then
 	GPORT=$(free_port)
 	"$WORK/gostatic" --file "$PAGE" --addr "127.0.0.1:$GPORT" >"$WORK/gostatic.log" 2>&1 &
-	GPID=$!
-	PIDS+=("$GPID")
-	wait_http "http://127.0.0.1:$GPORT$ARTICLE" "$GPID" "$WORK/gostatic.log"
-	measure gostatic "http://127.0.0.1:$GPORT$ARTICLE"
-	R_RPS[gostatic]=$RPS R_P99[gostatic]=$P99 R_ERR[gostatic]=$ERRORS R_RSS[gostatic]=$(rss "$GPID")
-	stop "$GPID"
+	PID[gostatic]=$!
+	PIDS+=("$!")
+	URL[gostatic]="http://127.0.0.1:$GPORT$ARTICLE"
+	wait_http "${URL[gostatic]}" "${PID[gostatic]}" "$WORK/gostatic.log"
+	SERVERS+=(gostatic)
 fi
+SERVERS+=(cached nethttp uncached)
 
-log "Nashra cached on $BASE"
-start_nashra cached
-cmp -s "$PAGE" <(curl -sS "$BASE$ARTICLE") || log "warning: the cached page differs from the saved one"
-measure cached "$BASE$ARTICLE"
-R_RPS[cached]=$RPS R_P99[cached]=$P99 R_ERR[cached]=$ERRORS R_RSS[cached]=$(rss "$NPID")
-stop "$NPID"
+for s in "${SERVERS[@]}"; do
+	log "$s: warm-up ($WARMUP)"
+	wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout 10s "${URL[$s]}" >/dev/null
+done
 
-log "Nashra cached through net/http (--no-fast-lane) on $BASE"
-start_nashra nethttp --no-fast-lane
-cmp -s "$PAGE" <(curl -sS "$BASE$ARTICLE") || log "warning: the page through net/http differs from the saved one"
-measure nethttp "$BASE$ARTICLE"
-R_RPS[nethttp]=$RPS R_P99[nethttp]=$P99 R_ERR[nethttp]=$ERRORS R_RSS[nethttp]=$(rss "$NPID")
-stop "$NPID"
+declare -A L_RPS L_P99 R_ERR
+ROUND_RATIOS=()
+for round in $(seq 1 "$ROUNDS"); do
+	for s in "${SERVERS[@]}"; do
+		measure "$s" "${URL[$s]}"
+		log "round $round, $s: $RPS req/s, p99 $P99 ms, $ERRORS errors"
+		L_RPS[$s]+="$RPS " L_P99[$s]+="$P99 " R_ERR[$s]=$((${R_ERR[$s]:-0} + ERRORS))
+		[[ $s == nginx ]] && NGINX_RPS=$RPS
+		[[ $s == cached && $HAVE_NGINX == 1 ]] && ROUND_RATIOS+=("$(awk -v a="$RPS" -v b="$NGINX_RPS" 'BEGIN {printf "%.2f", a / b}')")
+	done
+done
 
-log "Nashra uncached (--cache-mb 0) on $BASE"
-start_nashra uncached --cache-mb 0
-# Each render signs a fresh comment-form token (time and nonce): compare the rest.
-untoken() { sed -E 's/name="token" value="[^"]*"/name="token" value=""/'; }
-cmp -s <(untoken < "$PAGE") <(curl -sS "$BASE$ARTICLE" | untoken) || log "warning: the uncached page differs from the cached one"
-measure uncached "$BASE$ARTICLE"
-R_RPS[uncached]=$RPS R_P99[uncached]=$P99 R_ERR[uncached]=$ERRORS R_RSS[uncached]=$(rss "$NPID")
-stop "$NPID"
+declare -A R_RPS R_P99 R_RSS
+for s in "${SERVERS[@]}"; do
+	# shellcheck disable=SC2086 # the lists are space-separated numbers
+	R_RPS[$s]=$(median ${L_RPS[$s]})
+	# shellcheck disable=SC2086
+	R_P99[$s]=$(median ${L_P99[$s]})
+	R_RSS[$s]="-"
+	[[ $s == nginx ]] || R_RSS[$s]=$(rss "${PID[$s]}")
+done
 
 # The report, on standard output.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 meets() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "met" : "NOT met") }'; }
+declare -A LABEL=([nginx]="nginx static" [gostatic]="bare Go net/http" [cached]="Nashra cached" [nethttp]="  via net/http" [uncached]="Nashra uncached")
 
 echo
-echo "Nashra load test: $N articles, article page $PAGE_BYTES bytes, wrk -t$THREADS -c$CONNS -d$DURATION over loopback"
+echo "Nashra load test: $N articles, article page $PAGE_BYTES bytes, wrk -t$THREADS -c$CONNS -d$DURATION over loopback, median of $ROUNDS rounds"
 echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(go env GOVERSION)"
 echo
-printf '%-18s %12s %10s %8s  %s\n' "server" "req/s" "p99 ms" "errors" "RSS after run"
-if [[ $HAVE_NGINX == 1 ]]; then
-	printf '%-18s %12s %10s %8s  %s\n' "nginx static" "${R_RPS[nginx]}" "${R_P99[nginx]}" "${R_ERR[nginx]}" "-"
-fi
-if [[ $GO_BASELINE == 1 ]]; then
-	printf '%-18s %12s %10s %8s  %s\n' "bare Go net/http" "${R_RPS[gostatic]}" "${R_P99[gostatic]}" "${R_ERR[gostatic]}" "${R_RSS[gostatic]}"
-fi
-printf '%-18s %12s %10s %8s  %s\n' "Nashra cached" "${R_RPS[cached]}" "${R_P99[cached]}" "${R_ERR[cached]}" "${R_RSS[cached]}"
-printf '%-18s %12s %10s %8s  %s\n' "  via net/http" "${R_RPS[nethttp]}" "${R_P99[nethttp]}" "${R_ERR[nethttp]}" "${R_RSS[nethttp]}"
-printf '%-18s %12s %10s %8s  %s\n' "Nashra uncached" "${R_RPS[uncached]}" "${R_P99[uncached]}" "${R_ERR[uncached]}" "${R_RSS[uncached]}"
+printf '%-18s %12s %10s %8s  %-26s %s\n' "server" "req/s" "p99 ms" "errors" "RSS after the rounds" "req/s of each round"
+for s in "${SERVERS[@]}"; do
+	printf '%-18s %12s %10s %8s  %-26s %s\n' "${LABEL[$s]}" "${R_RPS[$s]}" "${R_P99[$s]}" "${R_ERR[$s]}" "${R_RSS[$s]}" "${L_RPS[$s]}"
+done
 echo
 if [[ $HAVE_NGINX == 1 ]]; then
 	r=$(ratio "${R_RPS[cached]}" "${R_RPS[nginx]}")
-	echo "cached / nginx:        $r   (goal >= $GOAL_CACHED_RATIO: $(meets "$r" "$GOAL_CACHED_RATIO"))"
+	echo "cached / nginx:        $r   (goal >= $GOAL_CACHED_RATIO: $(meets "$r" "$GOAL_CACHED_RATIO")); each round: ${ROUND_RATIOS[*]}"
+	echo "cached via net/http / nginx: $(ratio "${R_RPS[nethttp]}" "${R_RPS[nginx]}")"
 else
 	echo "cached / nginx:        - (nginx not installed)"
 fi
 echo "cached: fast lane / net/http: $(ratio "${R_RPS[cached]}" "${R_RPS[nethttp]}")"
-if [[ $HAVE_NGINX == 1 ]]; then
-	echo "cached via net/http / nginx:   $(ratio "${R_RPS[nethttp]}" "${R_RPS[nginx]}")"
-fi
 if [[ $GO_BASELINE == 1 ]]; then
 	echo "cached / bare Go:      $(ratio "${R_RPS[cached]}" "${R_RPS[gostatic]}")"
 	if [[ $HAVE_NGINX == 1 ]]; then

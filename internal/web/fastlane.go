@@ -176,6 +176,7 @@ type laneConn struct {
 	idle atomic.Bool // waiting for a request: Shutdown may close it
 
 	out             [2][]byte
+	bufs            net.Buffers // out, as writev consumes it
 	head            []byte
 	dateSec         int64
 	date            []byte
@@ -252,9 +253,9 @@ func (l *FastLane) serve(c *laneConn) {
 		if !req.head {
 			c.out[1] = e.bodyOf(v)
 		}
-		bufs := net.Buffers(c.out[:])
+		c.bufs = c.out[:]
 		c.setWriteDeadline(start.Add(l.opts.WriteTimeout))
-		_, err = bufs.WriteTo(c.Conn)
+		_, err = c.bufs.WriteTo(c.Conn) // one writev
 		c.out[0], c.out[1] = nil, nil
 		if err != nil {
 			_ = c.Conn.Close()
