@@ -270,11 +270,14 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown stops accepting, then waits for the answers under way, net/http's
 // and the lane's.
 func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.Server.Shutdown(ctx)
-	if l := s.serving.Load(); l != nil {
-		err = errors.Join(err, l.Shutdown(ctx))
+	l := s.serving.Load()
+	if l == nil {
+		return s.Server.Shutdown(ctx)
 	}
-	return err
+	laneDone := make(chan error, 1)
+	go func() { laneDone <- l.Shutdown(ctx) }() // both at once: neither waits on the other's slow client
+	err := s.Server.Shutdown(ctx)
+	return errors.Join(err, <-laneDone)
 }
 
 // Close closes the listener and every connection at once.
