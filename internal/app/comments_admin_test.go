@@ -28,7 +28,7 @@ func siteComments(t *testing.T, s *testSite) *comments.Service {
 	t.Helper()
 	ctx := context.Background()
 	svc, err := NewServices(ctx, s.DB, ServiceOptions{Storage: media.NewDiskStorage(s.Data), BaseURL: s.URL, Data: s.Data,
-		NodeID: "test/comments"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		NodeID: "test/comments", CommentMinFill: testFillTime}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func newForms(t *testing.T, cs *comments.Service, n int, posts ...int64) *commen
 			f.toks[p] = append(f.toks[p], cs.FormToken(p))
 		}
 	}
-	time.Sleep(3100 * time.Millisecond) // comments.Options.MinFillTime's default
+	waitFillTime()
 	return f
 }
 

@@ -83,7 +83,7 @@ func TestCommentsPrivacyEmailsNeverPublished(t *testing.T) {
 			t.Fatalf("the nameless member's article: %d, or the form asks for a name", code)
 		}
 		namelessToken := commentToken(t, namelessPage)
-		time.Sleep(3100 * time.Millisecond) // the form's minimum fill time
+		waitFillTime()
 
 		send := func(c commenter, parent int64) int64 {
 			t.Helper()

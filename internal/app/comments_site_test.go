@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mmcdole/gofeed"
 
@@ -76,7 +75,7 @@ func TestCommentsOnTheSite(t *testing.T) {
 			!strings.Contains(body, `value="sara@example.com"`) {
 			t.Fatalf("too fast: %d", code)
 		}
-		time.Sleep(3100 * time.Millisecond) // the form's minimum fill time
+		waitFillTime()
 
 		// Bad input: a clear answer, never a 500, and nothing stored.
 		for _, c := range []struct {
@@ -143,7 +142,7 @@ func TestCommentsOnTheSite(t *testing.T) {
 
 		// Trusted now: the next comment is shown at once; a reply nests.
 		token = commentToken(t, page)
-		time.Sleep(3100 * time.Millisecond)
+		waitFillTime()
 		code, loc, _ = postComment(t, s, "198.51.100.3", commentForm(p.ID, token, "سارة", "SARA@example.com", "تعليق ثانٍ"))
 		if code != http.StatusSeeOther || !strings.Contains(loc, "#comment-") {
 			t.Fatalf("a trusted commenter's comment: %d %s", code, loc)
@@ -154,7 +153,7 @@ func TestCommentsOnTheSite(t *testing.T) {
 		}
 		f := commentForm(p.ID, commentToken(t, reply), "سارة", "sara@example.com", "رد على نفسي")
 		f.Set("parent_id", fmt.Sprint(first))
-		time.Sleep(3100 * time.Millisecond)
+		waitFillTime()
 		if code, _, _ := postComment(t, s, "198.51.100.3", f); code != http.StatusSeeOther {
 			t.Fatalf("reply: %d", code)
 		}
@@ -206,7 +205,7 @@ func TestTwoHundredConcurrentComments(t *testing.T) {
 			t.Fatal(err)
 		}
 		token := commentToken(t, s.mustGet(t, "/"+url.PathEscape(s.Sample)+"/", 200))
-		time.Sleep(3100 * time.Millisecond)
+		waitFillTime()
 		const n = 200
 		codes := make([]int, n)
 		var wg sync.WaitGroup
@@ -254,7 +253,7 @@ func TestReplyNoticeAndOneClickUnsubscribe(t *testing.T) {
 			t.Fatal(err)
 		}
 		token := commentToken(t, s.mustGet(t, "/"+url.PathEscape(s.Sample)+"/", 200))
-		time.Sleep(3100 * time.Millisecond)
+		waitFillTime()
 		ask := commentForm(p.ID, token, "هدى", "huda@example.com", "سؤال: متى الموعد؟")
 		ask.Set("notify", "1")
 		if code, _, _ := postComment(t, s, "198.51.100.20", ask); code != http.StatusSeeOther {

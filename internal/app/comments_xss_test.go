@@ -90,7 +90,7 @@ func TestCommentXSSPayloadsAreInert(t *testing.T) {
 	for i := range all {
 		tokens[i] = s.Svc.Comments.FormToken(p.ID)
 	}
-	time.Sleep(3100 * time.Millisecond) // the forms' minimum fill time
+	waitFillTime()
 	var ids []int64
 	landedXSS := 0
 	for i, payload := range all {

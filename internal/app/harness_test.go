@@ -40,6 +40,14 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 	return startSiteWith(t, db, cacheMB, nil)
 }
 
+// testFillTime is the comment form's minimum fill time on test sites:
+// long enough that a form sent at once is refused even on a loaded machine,
+// short enough that the tests which wait it out do not crawl.
+const testFillTime = 1500 * time.Millisecond
+
+// waitFillTime waits until a form served now may be sent.
+func waitFillTime() { time.Sleep(testFillTime + 100*time.Millisecond) }
+
 // startSiteWith is startSite with the services' options adjusted by opts.
 func startSiteWith(t *testing.T, db *store.DB, cacheMB int, opts func(*ServiceOptions)) *testSite {
 	t.Helper()
@@ -56,7 +64,8 @@ func startSiteWith(t *testing.T, db *store.DB, cacheMB int, opts func(*ServiceOp
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	so := ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: base, Data: data, NodeID: "test/" + ln.Addr().String()}
+	so := ServiceOptions{Storage: media.NewDiskStorage(data), BaseURL: base, Data: data, NodeID: "test/" + ln.Addr().String(),
+		CommentMinFill: testFillTime}
 	if opts != nil {
 		opts(&so)
 	}

@@ -72,6 +72,9 @@ type ServiceOptions struct {
 	// Translator and Glossary give the wire desk machine translation (nil: none).
 	Translator translate.Provider
 	Glossary   translate.Glossary
+	// CommentMinFill is the comment form's minimum fill time (0: the
+	// comments package's default, 3 s); tests shorten it.
+	CommentMinFill time.Duration
 }
 
 // NewServices builds the domain services and the job queue with every
@@ -127,7 +130,7 @@ func NewServices(ctx context.Context, db *store.DB, opt ServiceOptions, log *slo
 		return nil, err
 	}
 	s.Comments, err = comments.New(db, s.Mail, comments.Options{Secret: commentSecret, BaseURL: opt.BaseURL, SiteTitle: title,
-		Log: log, Policy: commentPolicy(s.Settings, base+"/", log), Permalink: func(p comments.PostRef) string {
+		MinFillTime: opt.CommentMinFill, Log: log, Policy: commentPolicy(s.Settings, base+"/", log), Permalink: func(p comments.PostRef) string {
 			site, loc := siteLoc(context.Background())
 			return content.Permalink(&content.Post{Slug: p.Slug, Type: content.Type(p.Type), PublishedAt: p.PublishedAt}, site.Permalink, loc)
 		}})

@@ -225,7 +225,7 @@ func TestWireFetchCommand(t *testing.T) {
 		}
 		db.Close()
 		var out strings.Builder
-		if err := WireFetch(ctx, sc, WireFetchOptions{Allow: []string{"127.0.0.1/32"}, SourceTimeout: 20 * time.Second}, &out); err != nil {
+		if err := WireFetch(ctx, sc, WireFetchOptions{Allow: []string{"127.0.0.1/32"}, SourceTimeout: 20 * time.Second, noHostDelay: true}, &out); err != nil {
 			t.Fatal(err)
 		}
 		for _, want := range []string{"ok    Good", " new,", "ERROR Broken", "malformed", "2 sources polled, 1 failed."} {
