@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -229,11 +229,7 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 		}
 		laneStat := func(answers bool) func() float64 {
 			return func() float64 {
-				l := srv.serving.Load()
-				if l == nil {
-					return 0
-				}
-				a, h := l.Stats()
+				a, h := srv.laneStats()
 				if answers {
 					return float64(a)
 				}
@@ -253,24 +249,59 @@ func NewServer(ctx context.Context, cfg config.Server, svc *Services, log *slog.
 // fast lane in front of it unless the cache or the lane is turned off.
 type Server struct {
 	*http.Server
-	lane    func(net.Listener) *web.FastLane
-	serving atomic.Pointer[web.FastLane]
+	lane func(net.Listener) *web.FastLane
+
+	mu      sync.Mutex
+	serving *web.FastLane
+	stopped bool // Shutdown or Close was called
 }
 
 // Serve answers on ln until Shutdown or Close.
 func (s *Server) Serve(ln net.Listener) error {
 	if s.lane != nil {
-		l := s.lane(ln)
-		s.serving.Store(l)
-		ln = l
+		s.mu.Lock()
+		if s.stopped {
+			s.mu.Unlock()
+			return http.ErrServerClosed
+		}
+		s.serving = s.lane(ln)
+		ln = s.serving
+		s.mu.Unlock()
 	}
-	return s.Server.Serve(ln)
+	err := s.Server.Serve(ln)
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	if stopped && errors.Is(err, net.ErrClosed) {
+		err = http.ErrServerClosed // the lane's listener closed before net/http marked its shutdown
+	}
+	return err
+}
+
+// markStopped records that the server is stopping and returns its lane, if
+// one is serving.
+func (s *Server) markStopped() *web.FastLane {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+	return s.serving
+}
+
+// laneStats is the serving lane's counts (zero before Serve).
+func (s *Server) laneStats() (answers, handovers int64) {
+	s.mu.Lock()
+	l := s.serving
+	s.mu.Unlock()
+	if l == nil {
+		return 0, 0
+	}
+	return l.Stats()
 }
 
 // Shutdown stops accepting, then waits for the answers under way, net/http's
 // and the lane's.
 func (s *Server) Shutdown(ctx context.Context) error {
-	l := s.serving.Load()
+	l := s.markStopped()
 	if l == nil {
 		return s.Server.Shutdown(ctx)
 	}
@@ -282,8 +313,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close closes the listener and every connection at once.
 func (s *Server) Close() error {
+	l := s.markStopped()
 	err := s.Server.Close()
-	if l := s.serving.Load(); l != nil {
+	if l != nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_ = l.Shutdown(ctx) // a done context: close them all now

@@ -33,7 +33,9 @@ type Cache struct {
 
 // Bypass makes requests for which fn is true skip the cache entirely (a
 // signed-in member's pages are personal). Their answers are marked private
-// so that no shared cache keeps them either.
+// so that no shared cache keeps them either. The fast lane leaves every
+// request with a cookie to net/http: a rule reading anything else must be
+// mirrored in its parseHead.
 func (c *Cache) Bypass(fn func(*http.Request) bool) { c.bypass = fn }
 
 type entry struct {
@@ -122,7 +124,16 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		}
 		gen := c.gen.Load()
 		rec := &recorder{header: http.Header{}, status: http.StatusOK, buf: c.getBuffer()}
-		next.ServeHTTP(rec, r)
+		render := r
+		if r.Method == http.MethodHead {
+			// Render what a GET gets: handlers such as http.ServeContent and
+			// http.Redirect write no body for HEAD, and the entry (its
+			// length, and what later GETs are served) must be the whole page.
+			get := *r
+			get.Method = http.MethodGet
+			render = &get
+		}
+		next.ServeHTTP(rec, render)
 		e := rec.entry()
 		if e == nil { // the handler streamed or hijacked: nothing to do
 			c.putBuffer(rec.buf)

@@ -3,9 +3,11 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestCacheServesFlushesAndRevalidates(t *testing.T) {
@@ -94,5 +96,31 @@ func TestDisabledCacheStillAnswersConditionally(t *testing.T) {
 	srv.ServeHTTP(rec2, req)
 	if rec2.Code != http.StatusNotModified {
 		t.Fatalf("got %d", rec2.Code)
+	}
+}
+
+// A HEAD request that misses must not leave its bodiless answer for GETs:
+// http.ServeContent and http.Redirect write no body for HEAD.
+func TestCacheKeepsNoHeadAnswer(t *testing.T) {
+	h := http.NewServeMux()
+	h.HandleFunc("/file.css", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeContent(w, r, "file.css", time.Time{}, strings.NewReader("body { color: red }"))
+	})
+	h.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
+	c := NewCache(1<<20, nil, nil)
+	srv := c.Middleware(h)
+	for _, path := range []string{"/file.css", "/old"} {
+		head := httptest.NewRecorder()
+		srv.ServeHTTP(head, httptest.NewRequest(http.MethodHead, path, nil))
+		if head.Body.Len() != 0 {
+			t.Fatalf("HEAD %s: a body", path)
+		}
+		for range 2 { // the second from the cache
+			get := httptest.NewRecorder()
+			srv.ServeHTTP(get, httptest.NewRequest(http.MethodGet, path, nil))
+			if get.Body.Len() == 0 || get.Header().Get("Content-Length") != strconv.Itoa(get.Body.Len()) {
+				t.Fatalf("GET %s after HEAD: %d bytes, Content-Length %q", path, get.Body.Len(), get.Header().Get("Content-Length"))
+			}
+		}
 	}
 }

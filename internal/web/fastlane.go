@@ -41,6 +41,7 @@ type FastLane struct {
 	inner net.Listener
 	cache *Cache
 	opts  LaneOptions
+	slack time.Duration
 
 	handoff   chan net.Conn
 	acceptErr chan error
@@ -80,7 +81,11 @@ func (c *Cache) NewFastLane(inner net.Listener, opts LaneOptions) *FastLane {
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 60 * time.Second
 	}
-	l := &FastLane{inner: inner, cache: c, opts: opts,
+	// A deadline is moved only when it would move by more than slack: a
+	// tenth of the shortest timeout, at most a second.
+	slack := min(opts.HeaderTimeout, opts.IdleTimeout, opts.WriteTimeout) / 10
+	slack = min(slack, time.Second)
+	l := &FastLane{inner: inner, cache: c, opts: opts, slack: slack,
 		handoff: make(chan net.Conn), acceptErr: make(chan error), done: make(chan struct{}),
 		conns: map[*laneConn]struct{}{}}
 	go l.acceptLoop()
@@ -156,7 +161,7 @@ func (l *FastLane) acceptLoop() {
 			}
 			continue
 		}
-		lc := &laneConn{Conn: c}
+		lc := &laneConn{Conn: c, slack: l.slack}
 		l.mu.Lock()
 		if l.shutting.Load() {
 			l.mu.Unlock()
@@ -182,6 +187,7 @@ type laneConn struct {
 	dateSec         int64
 	date            []byte
 	readBy, writeBy time.Time // the deadlines set on the connection
+	slack           time.Duration
 }
 
 func (l *FastLane) forget(c *laneConn) {
@@ -195,52 +201,50 @@ func (l *FastLane) serve(c *laneConn) {
 	c.br = bufio.NewReaderSize(c.Conn, laneBufSize)
 	now := time.Now()
 	for first := true; ; first = false {
-		// Wait for a request as net/http does: the first within the header
-		// timeout; the next ones within the idle timeout, closing quietly
-		// if fewer than 4 bytes come before the client's end.
+		// Wait for a request and read its head as net/http does: the first
+		// head within the header timeout of the connection's start; the
+		// next ones after up to the idle timeout, closing quietly if fewer
+		// than 4 bytes come before the client's end, then within the header
+		// timeout. Until the head is whole the connection counts as idle:
+		// Shutdown closes it, as net/http closes its idle ones.
 		c.idle.Store(true)
 		if l.shutting.Load() { // Shutdown may have looked before idle was set
 			_ = c.Conn.Close()
 			l.forget(c)
 			return
 		}
-		wait, want := l.opts.HeaderTimeout, 1
+		headBy := now.Add(l.opts.HeaderTimeout)
 		if !first {
-			wait, want = l.opts.IdleTimeout, 4
-		}
-		c.setReadDeadline(now.Add(wait))
-		_, err := c.br.Peek(want)
-		c.idle.Store(false)
-		if err != nil {
-			if first && errors.Is(err, io.EOF) && c.br.Buffered() > 0 {
-				l.handOver(c)
+			c.setReadDeadline(now.Add(l.opts.IdleTimeout))
+			if _, err := c.br.Peek(4); err != nil {
+				_ = c.Conn.Close()
+				l.forget(c)
 				return
 			}
-			_ = c.Conn.Close()
-			l.forget(c)
-			return
+			headBy = time.Now().Add(l.opts.HeaderTimeout)
 		}
-		start := time.Now()
-		head, err := c.readHead(start.Add(l.opts.HeaderTimeout))
+		head, err := c.readHead(headBy)
+		c.idle.Store(false)
 		if err != nil {
 			// A head cut short by the client's end is net/http's to answer
 			// (400); one cut by the timeout is closed, as net/http does.
-			if errors.Is(err, errHandOver) || errors.Is(err, io.EOF) {
-				l.handOver(c)
+			if (errors.Is(err, errHandOver) || errors.Is(err, io.EOF)) && c.br.Buffered() > 0 {
+				l.handOver(c, headBy)
 			} else {
 				_ = c.Conn.Close()
 				l.forget(c)
 			}
 			return
 		}
+		start := time.Now()
 		req, ok := parseHead(head)
 		if !ok {
-			l.handOver(c)
+			l.handOver(c, headBy)
 			return
 		}
 		e := l.cache.lookup(req.target)
 		if e == nil {
-			l.handOver(c)
+			l.handOver(c, headBy)
 			return
 		}
 		v := e.variant(req.ifNoneMatch, req.ifModifiedSince, req.gzip)
@@ -273,11 +277,11 @@ func (l *FastLane) serve(c *laneConn) {
 }
 
 // setReadDeadline moves the read deadline to t, unless it already lies
-// within a second before t: moving it for every request of a busy
-// connection would cost a timer update each time, for a second's precision
-// on timeouts of 10 s and more.
+// within slack before t: moving it for every request of a busy connection
+// would cost a timer update each time, for a second's precision on
+// timeouts of 10 s and more. It never lies after t.
 func (c *laneConn) setReadDeadline(t time.Time) {
-	if d := t.Sub(c.readBy); d < 0 || d > time.Second {
+	if d := t.Sub(c.readBy); d < 0 || d > c.slack {
 		_ = c.Conn.SetReadDeadline(t)
 		c.readBy = t
 	}
@@ -285,18 +289,21 @@ func (c *laneConn) setReadDeadline(t time.Time) {
 
 // setWriteDeadline is setReadDeadline's twin for writes.
 func (c *laneConn) setWriteDeadline(t time.Time) {
-	if d := t.Sub(c.writeBy); d < 0 || d > time.Second {
+	if d := t.Sub(c.writeBy); d < 0 || d > c.slack {
 		_ = c.Conn.SetWriteDeadline(t)
 		c.writeBy = t
 	}
 }
 
 // handOver gives the connection, with whatever it has buffered, to net/http.
-func (l *FastLane) handOver(c *laneConn) {
-	_ = c.Conn.SetDeadline(time.Time{}) // net/http sets its own per request
+// net/http reads the head again under a header timeout of its own, which
+// must not add to the time the lane already gave the client: its first
+// read deadline is capped at the lane's (headBy).
+func (l *FastLane) handOver(c *laneConn, headBy time.Time) {
+	_ = c.Conn.SetDeadline(time.Time{})
 	l.forget(c)
 	l.handed.Add(1)
-	rc := &replayConn{Conn: c.Conn, br: c.br}
+	rc := &replayConn{Conn: c.Conn, br: c.br, firstBy: headBy}
 	select {
 	case l.handoff <- rc:
 	case <-l.done:
@@ -311,15 +318,15 @@ func (c *laneConn) appendHead(b []byte, status int, header []byte, now time.Time
 	b = append(b, http.StatusText(status)...)
 	b = append(b, "\r\n"...)
 	b = append(b, header...)
-	if closing {
-		b = append(b, "Connection: close\r\n"...)
-	}
 	if sec := now.Unix(); sec != c.dateSec || c.date == nil {
 		c.dateSec = sec
 		c.date = now.UTC().AppendFormat(c.date[:0], http.TimeFormat)
 	}
 	b = append(b, "Date: "...)
 	b = append(b, c.date...)
+	if closing { // after Date, as net/http writes them
+		b = append(b, "\r\nConnection: close"...)
+	}
 	return append(b, "\r\n\r\n"...)
 }
 
@@ -358,7 +365,37 @@ func (e *entry) laneHeader(variant int) []byte {
 // buffered first, then the socket.
 type replayConn struct {
 	net.Conn
-	br *bufio.Reader
+	br      *bufio.Reader
+	mu      sync.Mutex
+	firstBy time.Time // caps the first read deadline net/http sets; then zero
+}
+
+// SetReadDeadline caps net/http's first deadline, the one for the head the
+// lane already spent time reading.
+func (c *replayConn) SetReadDeadline(t time.Time) error {
+	return c.Conn.SetReadDeadline(c.capped(t))
+}
+
+// SetDeadline is SetReadDeadline for both directions.
+func (c *replayConn) SetDeadline(t time.Time) error {
+	if capped := c.capped(t); !capped.Equal(t) {
+		if err := c.Conn.SetWriteDeadline(t); err != nil {
+			return err
+		}
+		return c.Conn.SetReadDeadline(capped)
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *replayConn) capped(t time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	by := c.firstBy
+	c.firstBy = time.Time{}
+	if !by.IsZero() && (t.IsZero() || t.After(by)) {
+		return by
+	}
+	return t
 }
 
 func (c *replayConn) Read(p []byte) (int, error) {

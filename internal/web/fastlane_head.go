@@ -87,6 +87,7 @@ func parseHead(head []byte) (laneRequest, bool) {
 	}
 	req.target = target
 	hosts := 0
+	seenINM, seenIMS := false, false
 	for len(rest) > 2 { // the head ends with the blank line's CRLF
 		line, rest, _ = bytes.Cut(rest, crlf)
 		name, value, ok := bytes.Cut(line, []byte(":"))
@@ -117,17 +118,20 @@ func parseHead(head []byte) (laneRequest, bool) {
 				req.gzip = true
 			}
 		case fold(name, "if-none-match"):
-			if req.ifNoneMatch == "" {
-				req.ifNoneMatch = string(value)
+			if !seenINM { // the first, even empty, as Header.Get
+				req.ifNoneMatch, seenINM = string(value), true
 			}
 		case fold(name, "if-modified-since"):
-			if req.ifModifiedSince == "" {
-				req.ifModifiedSince = string(value)
+			if !seenIMS {
+				req.ifModifiedSince, seenIMS = string(value), true
 			}
 		case fold(name, "connection"):
 			if !fold(value, "keep-alive") {
 				return req, false
 			}
+		// Cookie: the cache's Bypass rule (a member's pages are personal)
+		// reads cookies, so any request with one is net/http's. A Bypass
+		// rule reading another header must be mirrored here.
 		case fold(name, "content-length"), fold(name, "transfer-encoding"), fold(name, "expect"),
 			fold(name, "upgrade"), fold(name, "cookie"), fold(name, "http2-settings"):
 			return req, false
