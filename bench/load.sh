@@ -15,7 +15,7 @@
 # p99 latency, the ratios to the goals (cached >= 0.8x nginx; uncached >=
 # 2,000 req/s) and Nashra's memory (RSS).
 #
-#   bench/load.sh                                  # about 2.5 minutes
+#   bench/load.sh                                  # about 3 minutes
 #   N=300 ROUNDS=1 DURATION=5s bench/load.sh       # quicker
 #   KEEP=1 bench/load.sh                  # keep the temporary folder (site, logs, wrk output)
 #
@@ -24,8 +24,8 @@
 set -euo pipefail
 
 N=${N:-1000}                # articles in the site
-DURATION=${DURATION:-6s}    # each measured wrk run
-ROUNDS=${ROUNDS:-3}         # measurements of each server, taken in turn
+DURATION=${DURATION:-5s}    # each measured wrk run
+ROUNDS=${ROUNDS:-5}         # measurements of each server, taken in turn
 WARMUP=${WARMUP:-3s}        # each server's warm-up wrk run
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
@@ -66,7 +66,7 @@ done
 free_port() {
 	local p
 	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000)) # below the kernel's ephemeral range (32768-60999), which clients take from
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return
