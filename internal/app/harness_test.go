@@ -41,9 +41,10 @@ func startSite(t *testing.T, db *store.DB, cacheMB int) *testSite {
 }
 
 // testFillTime is the comment form's minimum fill time on test sites:
-// long enough that a form sent at once is refused even on a loaded machine,
-// short enough that the tests which wait it out do not crawl.
-const testFillTime = 1500 * time.Millisecond
+// long enough that a form sent at once is refused even on a loaded machine
+// (a form token dates itself to the second, so a fresh one may already look
+// a second old), short enough that the tests which wait it out do not crawl.
+const testFillTime = 2 * time.Second
 
 // waitFillTime waits until a form served now may be sent.
 func waitFillTime() { time.Sleep(testFillTime + 100*time.Millisecond) }
